@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The pipeline reads left to right: GenomeIO → Encoding → (Model → Explain →) Tracks/Motifs.
+// `plrp` only wires the modules together.
+let package = Package(
+    name: "plrp",
+    products: [
+        .executable(name: "plrp", targets: ["plrp"]),
+        .library(name: "GenomeIO", targets: ["GenomeIO"]),
+        .library(name: "Encoding", targets: ["Encoding"]),
+        .library(name: "Tracks", targets: ["Tracks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CHTSlib",
+            pkgConfig: "htslib",
+            providers: [.apt(["libhts-dev", "zlib1g-dev"])]
+        ),
+        .target(name: "GenomeIO", dependencies: ["CHTSlib"]),
+        .target(name: "Encoding"),
+        .target(name: "Tracks", dependencies: ["CHTSlib", "GenomeIO"]),
+        .executableTarget(
+            name: "plrp",
+            dependencies: [
+                "GenomeIO", "Encoding", "Tracks",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Paths to the shipped data and the built binary, and a subprocess runner, shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "GenomeIOTests", dependencies: ["GenomeIO", "TestSupport"]),
+        .testTarget(name: "EncodingTests", dependencies: ["Encoding"]),
+        .testTarget(name: "TracksTests", dependencies: ["Tracks", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["GenomeIO", "Encoding", "Tracks", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,80 @@
+import Foundation
+
+/// An output folder whose files appear all at once: each is written under a hidden temporary name and renamed when
+/// `commit()` is called. If the run fails first, `abandon()` (or deinit) removes the temporary files, and the folder
+/// itself when this run created it, so a failed run leaves nothing behind.
+public final class OutputDirectory {
+    public let path: String
+    private let createdFolder: Bool
+    private var staged: [(temporary: String, final: String)] = []
+    private var closed = false
+
+    public init(path: String) throws {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw TracksError("output '\(path)' exists and is not a folder")
+            }
+            guard fm.isWritableFile(atPath: path) else {
+                throw TracksError("output folder '\(path)' is not writable")
+            }
+            createdFolder = false
+        } else {
+            let parent = (path as NSString).deletingLastPathComponent
+            let existingParent = Self.nearestExistingAncestor(parent.isEmpty ? "." : parent)
+            guard fm.isWritableFile(atPath: existingParent) else {
+                throw TracksError("cannot create output folder '\(path)': '\(existingParent)' is not writable")
+            }
+            do {
+                try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                throw TracksError("cannot create output folder '\(path)': \(error.localizedDescription)")
+            }
+            createdFolder = true
+        }
+        self.path = path
+    }
+
+    deinit { if !closed { abandon() } }
+
+    /// The temporary path to write `name` to; it becomes `path/name` on commit.
+    public func stage(_ name: String) -> String {
+        let final = (path as NSString).appendingPathComponent(name)
+        let temporary = (path as NSString).appendingPathComponent(".\(name).partial-\(getpid())")
+        staged.append((temporary, final))
+        return temporary
+    }
+
+    /// Renames every staged file to its final name.
+    public func commit() throws {
+        for file in staged {
+            guard rename(file.temporary, file.final) == 0 else {
+                let reason = String(cString: strerror(errno))
+                abandon()
+                throw TracksError("cannot write '\(file.final)': \(reason)")
+            }
+        }
+        closed = true
+    }
+
+    /// Removes staged files (and the folder, if this run created it and it is empty).
+    public func abandon() {
+        closed = true
+        let fm = FileManager.default
+        for file in staged { try? fm.removeItem(atPath: file.temporary) }
+        if createdFolder, (try? fm.contentsOfDirectory(atPath: path))?.isEmpty == true {
+            try? fm.removeItem(atPath: path)
+        }
+    }
+
+    private static func nearestExistingAncestor(_ path: String) -> String {
+        var current = path
+        while !FileManager.default.fileExists(atPath: current) {
+            let parent = (current as NSString).deletingLastPathComponent
+            if parent.isEmpty || parent == current { return "." }
+            current = parent
+        }
+        return current
+    }
+}

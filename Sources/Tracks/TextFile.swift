@@ -1,0 +1,25 @@
+/// A text output written in large buffered blocks (BED, TSV, JSON).
+public final class TextFile {
+    private let file: BinaryFile
+    private var buffer: [UInt8] = []
+
+    public init(path: String) throws {
+        file = try BinaryFile(writingTo: path)
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    public func write(_ text: String) throws {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { try drain() }
+    }
+
+    public func close() throws {
+        try drain()
+        try file.flush()
+    }
+
+    private func drain() throws {
+        try file.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The root of the command tree; each subcommand lives in `Commands/`.
+struct Plrp: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "plrp",
+        abstract: "Explain DNA convolutional networks at genome scale with pruned layer-wise relevance propagation.",
+        version: version,
+        subcommands: [Encode.self]
+    )
+}

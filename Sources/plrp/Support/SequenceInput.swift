@@ -1,0 +1,93 @@
+import Encoding
+import GenomeIO
+
+/// The opened sequence input of a command: windows over a genome, or one window per aligned read.
+/// It yields batches of windows with their bases back to back, in input order.
+final class SequenceInput {
+    enum Source {
+        case genome(FastaFile, WindowStream)
+        case reads(AlignmentFile, [GenomicRegion], ReadFilter)
+    }
+
+    let source: Source
+    let path: String
+    let windowLength: Int
+    let contigs: ContigTable
+
+    /// Opens the input and checks every region against the index before any output is created.
+    init(_ options: InputOptions, defaultWindow: Int?) throws {
+        guard let windowLength = options.window ?? defaultWindow else {
+            throw UsageError("give the window length with --window")
+        }
+        self.windowLength = windowLength
+        if let fastaPath = options.fasta {
+            let fasta = try FastaFile(path: fastaPath)
+            let regions = try Self.regions(options, contigs: fasta.contigs)
+            let plan = try WindowPlan(length: windowLength, step: options.step ?? windowLength, edges: options.edges)
+            source = .genome(fasta, WindowStream(fasta: fasta, regions: regions, plan: plan))
+            path = fastaPath
+            contigs = fasta.contigs
+        } else if let bamPath = options.bam {
+            let file = try AlignmentFile(path: bamPath, reference: options.reference)
+            let regions = try Self.regions(options, contigs: file.contigs)
+            source = .reads(file, regions, options.readFilter)
+            path = bamPath
+            contigs = file.contigs
+        } else {
+            throw UsageError("give the sequence input with --fasta or --bam")
+        }
+    }
+
+    /// Windows in total, when known before reading (genome windows); nil for reads.
+    var knownWindowCount: Int? {
+        if case .genome(_, let stream) = source { return stream.windowCount }
+        return nil
+    }
+
+    /// Calls `body(windows, bases)` for consecutive batches; `bases` holds `windows.count × windowLength` bytes.
+    func forEachBatch(size: Int, _ body: ([Window], [UInt8]) throws -> Void) throws {
+        switch source {
+        case .genome(_, let stream):
+            try stream.forEachBatch(batchSize: size) { try body($0.windows, $0.bases) }
+        case .reads(let file, let regions, let filter):
+            var windows: [Window] = []
+            var bases: [UInt8] = []
+            for region in regions {
+                try file.forEachRead(in: region, filter: filter) { read in
+                    windows.append(read.window)
+                    read.appendCentred(length: windowLength, to: &bases)
+                    if windows.count == size {
+                        try body(windows, bases)
+                        windows.removeAll(keepingCapacity: true)
+                        bases.removeAll(keepingCapacity: true)
+                    }
+                }
+            }
+            if !windows.isEmpty { try body(windows, bases) }
+        }
+    }
+
+    /// `--region` strings first, then `--regions` lines; all contigs when neither is given.
+    private static func regions(_ options: InputOptions, contigs: ContigTable) throws -> [GenomicRegion] {
+        var entries: [(GenomicRegion, String)] = []
+        for text in options.regionTexts {
+            entries.append((try RegionSyntax.parse(text, contigs: contigs), "region '\(text)'"))
+        }
+        if let file = options.regionsFile {
+            entries += try RegionFile.read(path: file).map { ($0.region, $0.origin) }
+        }
+        if options.regionTexts.isEmpty && options.regionsFile == nil {
+            return contigs.contigs.map { GenomicRegion(contig: $0.name, start: 0, end: $0.length) }
+        }
+        if entries.isEmpty, let file = options.regionsFile {
+            throw DataError("regions file '\(file)' holds no regions")
+        }
+        return try entries.map { region, origin in
+            let (checked, adjustment) = try region.validated(against: contigs, origin: origin)
+            if case .clippedToContigEnd(let original, let length)? = adjustment {
+                Console.warn("\(origin): \(original) runs past the end of \(original.contig) (length \(length)); clipped to \(checked)")
+            }
+            return checked
+        }
+    }
+}

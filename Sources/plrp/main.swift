@@ -1,0 +1,4 @@
+import Foundation
+
+// Parse, run, and turn every failure into one `plrp: error:` line and exit code 1 (bad data) or 2 (bad usage).
+exit(Failure.run(Plrp.self))

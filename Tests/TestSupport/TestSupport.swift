@@ -1,0 +1,101 @@
+import Foundation
+
+/// Where the repository, its shipped data and the built `plrp` binary are, seen from a test.
+public enum Repo {
+    public static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }  // Tests/TestSupport/TestSupport.swift
+        return url
+    }()
+
+    public static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    public static let genome = path("data/genome/dm3_chr2R.fa.gz")
+    public static let reads = path("data/reads/sm_treated1_chr2R.bam")
+    public static func fixture(_ name: String) -> String { path("Tests/Fixtures/\(name)") }
+
+    /// The `plrp` built beside the test bundle (`swift test` builds it), or `$PLRP_BIN`.
+    public static let binary: String = {
+        if let explicit = ProcessInfo.processInfo.environment["PLRP_BIN"] { return explicit }
+        let bundleFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [bundleFolder.appendingPathComponent("plrp").path, path(".build/debug/plrp")]
+        where FileManager.default.isExecutableFile(atPath: candidate) {
+            return candidate
+        }
+        return path(".build/debug/plrp")
+    }()
+}
+
+/// The result of running a program to completion.
+public struct ProcessResult {
+    public let status: Int32
+    public let stdout: Data
+    public let stderr: String
+    public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+}
+
+/// Runs `executable` with `arguments` (a name is looked up on PATH) and collects its output.
+@discardableResult
+public func runProcess(_ executable: String, _ arguments: [String], currentDirectory: String? = nil) throws -> ProcessResult {
+    let process = Process()
+    if executable.contains("/") {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+    } else {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [executable] + arguments
+    }
+    if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+    // stdout through a pipe, stderr into a file: two pipes could fill and block the child.
+    let out = Pipe()
+    let errPath = NSTemporaryDirectory() + "plrp-stderr-" + UUID().uuidString
+    guard FileManager.default.createFile(atPath: errPath, contents: nil) else {
+        throw CocoaError(.fileWriteUnknown)
+    }
+    defer { try? FileManager.default.removeItem(atPath: errPath) }
+    let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    try err.close()
+    let errData = FileManager.default.contents(atPath: errPath) ?? Data()
+    return ProcessResult(status: process.terminationStatus, stdout: outData,
+                         stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// Runs `plrp` with `arguments`.
+@discardableResult
+public func plrp(_ arguments: String...) throws -> ProcessResult { try runProcess(Repo.binary, arguments) }
+
+@discardableResult
+public func plrp(_ arguments: [String]) throws -> ProcessResult { try runProcess(Repo.binary, arguments) }
+
+/// A fresh temporary folder, removed when the returned object is released.
+public final class TemporaryFolder {
+    public let path: String
+
+    public init() {
+        path = NSTemporaryDirectory() + "plrp-test-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// A seeded generator (SplitMix64), so randomized tests repeat exactly.
+public struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

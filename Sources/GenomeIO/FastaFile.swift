@@ -20,10 +20,10 @@ public final class FastaFile {
         let faiMissing = !fm.fileExists(atPath: path + ".fai")
         let gziMissing = compression == .bgzf && !fm.fileExists(atPath: path + ".gzi")
         if faiMissing || gziMissing {
-            let folder = (path as NSString).deletingLastPathComponent
-            guard fm.isWritableFile(atPath: folder.isEmpty ? "." : folder) else {
+            let folder = PathName.folder(of: path)
+            guard fm.isWritableFile(atPath: folder) else {
                 let missing = faiMissing ? "\(path).fai" : "\(path).gzi"
-                throw GenomeIOError.data("FASTA index '\(missing)' is missing and cannot be built: folder '\(folder.isEmpty ? "." : folder)' is not writable (run 'samtools faidx' where you can write)")
+                throw GenomeIOError.data("FASTA index '\(missing)' is missing and cannot be built: folder '\(folder)' is not writable (run 'samtools faidx' where you can write)")
             }
             guard fai_build(path) == 0 else {
                 throw GenomeIOError.data("cannot build the FASTA index of '\(path)': not a valid FASTA file (records must have equal line lengths)")

@@ -1,4 +1,5 @@
 import Foundation
+import GenomeIO
 
 /// An output folder whose files appear all at once: each is written under a hidden temporary name and renamed when
 /// `commit()` is called. If the run fails first, `abandon()` (or deinit) removes the temporary files, and the folder
@@ -21,8 +22,7 @@ public final class OutputDirectory {
             }
             createdFolder = false
         } else {
-            let parent = (path as NSString).deletingLastPathComponent
-            let existingParent = Self.nearestExistingAncestor(parent.isEmpty ? "." : parent)
+            let existingParent = Self.nearestExistingAncestor(PathName.folder(of: path))
             guard fm.isWritableFile(atPath: existingParent) else {
                 throw TracksError("cannot create output folder '\(path)': '\(existingParent)' is not writable")
             }
@@ -40,8 +40,8 @@ public final class OutputDirectory {
 
     /// The temporary path to write `name` to; it becomes `path/name` on commit.
     public func stage(_ name: String) -> String {
-        let final = (path as NSString).appendingPathComponent(name)
-        let temporary = (path as NSString).appendingPathComponent(".\(name).partial-\(getpid())")
+        let final = PathName.join(path, name)
+        let temporary = PathName.join(path, ".\(name).partial-\(getpid())")
         staged.append((temporary, final))
         return temporary
     }
@@ -71,8 +71,8 @@ public final class OutputDirectory {
     private static func nearestExistingAncestor(_ path: String) -> String {
         var current = path
         while !FileManager.default.fileExists(atPath: current) {
-            let parent = (current as NSString).deletingLastPathComponent
-            if parent.isEmpty || parent == current { return "." }
+            let parent = PathName.folder(of: current)
+            if parent == current { return parent }
             current = parent
         }
         return current

@@ -5,7 +5,7 @@ import XCTest
 final class RegionFileTests: XCTestCase {
     func write(_ text: String, name: String = "regions.bed", in folder: TemporaryFolder) -> String {
         let path = folder.file(name)
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)))
         return path
     }
 
@@ -51,5 +51,16 @@ final class RegionFileTests: XCTestCase {
         XCTAssertThrowsError(try RegionFile.read(path: "/nonexistent/x.bed")) { error in
             XCTAssertTrue("\(error)".contains("'/nonexistent/x.bed': no such file"), "\(error)")
         }
+    }
+}
+
+final class PathNameTests: XCTestCase {
+    func testFolder() {
+        XCTAssertEqual(PathName.folder(of: "x"), ".")
+        XCTAssertEqual(PathName.folder(of: "a/b/c.fa"), "a/b")
+        XCTAssertEqual(PathName.folder(of: "/c.fa"), "/")
+        XCTAssertEqual(PathName.folder(of: "a/b/"), "a")
+        XCTAssertEqual(PathName.join("a/", "b"), "a/b")
+        XCTAssertEqual(PathName.join("a", "b"), "a/b")
     }
 }

@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "plrp", targets: ["plrp"]),
         .library(name: "GenomeIO", targets: ["GenomeIO"]),
         .library(name: "Encoding", targets: ["Encoding"]),
+        .library(name: "Model", targets: ["Model"]),
         .library(name: "Tracks", targets: ["Tracks"]),
     ],
     dependencies: [
@@ -20,13 +21,19 @@ let package = Package(
             pkgConfig: "htslib",
             providers: [.apt(["libhts-dev", "zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
         .target(name: "GenomeIO", dependencies: ["CHTSlib"]),
         .target(name: "Encoding"),
+        .target(name: "Model", dependencies: ["COpenBLAS"]),
         .target(name: "Tracks", dependencies: ["CHTSlib", "GenomeIO"]),
         .executableTarget(
             name: "plrp",
             dependencies: [
-                "GenomeIO", "Encoding", "Tracks",
+                "GenomeIO", "Encoding", "Model", "Tracks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -34,8 +41,9 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GenomeIOTests", dependencies: ["GenomeIO", "TestSupport"]),
         .testTarget(name: "EncodingTests", dependencies: ["Encoding"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Tracks", "TestSupport"]),
         .testTarget(name: "TracksTests", dependencies: ["Tracks", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["GenomeIO", "Encoding", "Tracks", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["GenomeIO", "Encoding", "Model", "Tracks", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

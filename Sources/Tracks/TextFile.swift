@@ -8,6 +8,19 @@ public final class TextFile {
         buffer.reserveCapacity(1 << 16)
     }
 
+    /// Writes to the staging path of `output`, or to standard output for `-`.
+    public convenience init(_ output: OutputFile) throws {
+        if let staging = output.stagingPath {
+            try self.init(path: staging)
+        } else {
+            self.init(standardOutput: ())
+        }
+    }
+
+    private init(standardOutput: Void) {
+        file = BinaryFile(standardOutput: ())
+    }
+
     public func write(_ text: String) throws {
         buffer.append(contentsOf: text.utf8)
         if buffer.count >= 1 << 16 { try drain() }

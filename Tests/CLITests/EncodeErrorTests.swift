@@ -84,7 +84,7 @@ final class EncodeErrorTests: XCTestCase {
     }
 
     func testNoInput() throws {
-        try expectFailure(["--window", "100"], code: 2, mentions: ["--fasta or --bam"])
+        try expectFailure(["--window", "100"], code: 2, mentions: ["--fasta, --bam or --sequences"])
     }
 
     func testUnknownOption() throws {

@@ -35,9 +35,7 @@ struct Encode: ParsableCommand {
         func encodeBatch(_ windows: [Window], _ bases: [UInt8]) throws -> [Float] {
             values.removeAll(keepingCapacity: true)
             if let bad = encoder.encode(bases, count: windows.count, length: length, appendingTo: &values) {
-                let window = windows[bad / length]
-                let character = Character(UnicodeScalar(bases[bad]))
-                throw DataError("'\(sequences.path)': invalid sequence character '\(character.isASCII && !character.isWhitespace ? String(character) : "\\x" + String(bases[bad], radix: 16))' in window \(window.identifier(contigLength: sequences.contigs.length(of: window.contig) ?? window.end)) at offset \(bad % length)")
+                throw sequences.invalidCharacter(at: bad, windows: windows, bases: bases)
             }
             return values
         }
@@ -79,6 +77,7 @@ struct Encode: ParsableCommand {
         ]
         try manifest.addInput(input.fasta)
         try manifest.addInput(input.bam)
+        try manifest.addInput(input.sequences)
         try manifest.addInput(input.regionsFile)
         manifest.results = ["windows": arrays.rows, "bases": bases]
         manifest.timings = ["total": seconds]

@@ -13,6 +13,9 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Aligned reads, BAM or CRAM (indexed); each read is one window.")
     var bam: String?
 
+    @Option(help: "FASTA of ready windows: each record is one window, its length must equal the window length; names are kept.")
+    var sequences: String?
+
     @Option(help: "Reference FASTA for CRAM input.")
     var reference: String?
 
@@ -48,8 +51,12 @@ struct InputOptions: ParsableArguments {
     var threads: Int = 1
 
     func validate() throws {
-        if fasta == nil && bam == nil { throw ValidationError("give the sequence input with --fasta or --bam") }
-        if fasta != nil && bam != nil { throw ValidationError("--fasta and --bam cannot be combined") }
+        let sources = [fasta, bam, sequences].compactMap { $0 }.count
+        if sources == 0 { throw ValidationError("give the sequence input with --fasta, --bam or --sequences") }
+        if sources > 1 { throw ValidationError("--fasta, --bam and --sequences cannot be combined") }
+        if sequences != nil && (!regionTexts.isEmpty || regionsFile != nil) {
+            throw ValidationError("--region/--regions do not apply to --sequences (each record is one window)")
+        }
         if let window, window <= 0 { throw ValidationError("--window must be a positive number of bases, got \(window)") }
         if let step, step <= 0 { throw ValidationError("--step must be a positive number of bases, got \(step)") }
         if threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GenomeIO
+import Model
 import Tracks
 
 /// A usage problem found while wiring the command (exit code 2).
@@ -42,6 +43,8 @@ enum Failure {
         case let error as DataError:
             return fail(error.description, code: 1)
         case let error as TracksError:
+            return fail(error.message, code: 1)
+        case let error as ModelError:
             return fail(error.message, code: 1)
         default:
             let code = Plrp.exitCode(for: error)

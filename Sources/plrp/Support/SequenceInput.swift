@@ -7,6 +7,7 @@ final class SequenceInput {
     enum Source {
         case genome(FastaFile, WindowStream)
         case reads(AlignmentFile, [GenomicRegion], ReadFilter)
+        case records(FastaRecords, first: FastaRecords.Record)
     }
 
     let source: Source
@@ -16,6 +17,15 @@ final class SequenceInput {
 
     /// Opens the input and checks every region against the index before any output is created.
     init(_ options: InputOptions, defaultWindow: Int?) throws {
+        if let recordsPath = options.sequences {
+            let records = try FastaRecords(path: recordsPath)
+            guard let first = try records.next() else { throw DataError("sequences FASTA '\(recordsPath)' holds no records") }
+            source = .records(records, first: first)
+            path = recordsPath
+            contigs = ContigTable([])
+            windowLength = options.window ?? defaultWindow ?? first.bases.count
+            return
+        }
         guard let windowLength = options.window ?? defaultWindow else {
             throw UsageError("give the window length with --window")
         }
@@ -34,7 +44,7 @@ final class SequenceInput {
             path = bamPath
             contigs = file.contigs
         } else {
-            throw UsageError("give the sequence input with --fasta or --bam")
+            throw UsageError("give the sequence input with --fasta, --bam or --sequences")
         }
     }
 
@@ -64,6 +74,24 @@ final class SequenceInput {
                 }
             }
             if !windows.isEmpty { try body(windows, bases) }
+        case .records(let records, let first):
+            var windows: [Window] = []
+            var bases: [UInt8] = []
+            var record: FastaRecords.Record? = first
+            while let current = record {
+                guard current.bases.count == windowLength else {
+                    throw DataError("\(path):\(current.line): record '\(current.name)' has \(current.bases.count) bases; every record must have the window length, \(windowLength)")
+                }
+                windows.append(Window(contig: current.name, start: 0, end: windowLength, name: current.name))
+                bases.append(contentsOf: current.bases)
+                if windows.count == size {
+                    try body(windows, bases)
+                    windows.removeAll(keepingCapacity: true)
+                    bases.removeAll(keepingCapacity: true)
+                }
+                record = try records.next()
+            }
+            if !windows.isEmpty { try body(windows, bases) }
         }
     }
 
@@ -89,5 +117,18 @@ final class SequenceInput {
             }
             return checked
         }
+    }
+
+    /// The name of a window in per-window outputs: its own name, else `chrom:start-end(strand)`.
+    func name(of window: Window) -> String {
+        window.name ?? window.identifier(contigLength: contigs.length(of: window.contig) ?? window.end)
+    }
+
+    /// The error for an invalid sequence character at offset `offset` of a batch's bases.
+    func invalidCharacter(at offset: Int, windows: [Window], bases: [UInt8]) -> DataError {
+        let window = windows[offset / windowLength]
+        let byte = bases[offset]
+        let shown = byte >= 0x21 && byte < 0x7f ? String(UnicodeScalar(byte)) : "\\x" + String(byte, radix: 16)
+        return DataError("'\(path)': invalid sequence character '\(shown)' in window \(name(of: window)) at offset \(offset % windowLength)")
     }
 }

@@ -1,0 +1,54 @@
+import COpenBLAS
+import Dispatch
+
+/// Where layers run: a fixed number of worker threads over batch items. OpenBLAS itself is held to one thread so
+/// that it does not compete with these workers; work is cut into chunks whose boundaries do not depend on the thread
+/// count, so results are bit-identical for any `threads`.
+public struct Compute: Sendable {
+    public let threads: Int
+
+    public init(threads: Int = 1) {
+        self.threads = max(1, threads)
+        Compute.singleThreadedBLAS
+    }
+
+    private static let singleThreadedBLAS: Void = { openblas_set_num_threads(1) }()
+
+    /// Calls `body(range)` for consecutive ranges of `0..<count` of at most `chunk` items, on up to `threads` threads.
+    public func forEachChunk(of count: Int, chunk: Int, _ body: (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let chunks = (count + chunk - 1) / chunk
+        func range(_ c: Int) -> Range<Int> { (c * chunk)..<min(count, (c + 1) * chunk) }
+        if threads == 1 || chunks == 1 {
+            for c in 0..<chunks { body(range(c)) }
+            return
+        }
+        let workers = min(threads, chunks)
+        withoutActuallyEscaping(body) { body in
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for c in stride(from: worker, to: chunks, by: workers) { body(range(c)) }
+            }
+        }
+    }
+}
+
+/// C = alpha·op(A)·op(B) + beta·C, row-major, on raw buffers.
+@inline(__always)
+func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+           a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+           beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+}
+
+extension Array where Element == Float {
+    /// Shares the storage of a `var` array with concurrent workers that each write disjoint parts.
+    mutating func withSharedMutablePointer<R>(_ body: (SharedPointer) throws -> R) rethrows -> R {
+        try withUnsafeMutableBufferPointer { try body(SharedPointer(base: $0.baseAddress!)) }
+    }
+}
+
+/// A pointer handed to worker threads that write disjoint ranges.
+struct SharedPointer: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Float>
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Activation functions applied value by value (PyTorch defaults: ELU α = 1, Softplus β = 1 with threshold 20).
+/// Dropout is the identity at inference and shares this type.
+public struct Elementwise: Layer {
+    public let spec: LayerSpec
+
+    public init(spec: LayerSpec) {
+        precondition([.relu, .elu, .exp, .sigmoid, .tanh, .softplus, .dropout].contains(spec.kind))
+        self.spec = spec
+    }
+
+    public func outputShape(for input: [Int]) throws -> [Int] { input }
+
+    public func forward(_ input: Tensor, compute: Compute) -> Tensor {
+        guard spec.kind != .dropout else { return input }
+        var output = input
+        let f = Self.function(spec.kind)
+        output.values.withUnsafeMutableBufferPointer { y in
+            for i in 0..<y.count { y[i] = f(y[i]) }
+        }
+        return output
+    }
+
+    static func function(_ kind: LayerKind) -> (Float) -> Float {
+        switch kind {
+        case .relu: return { max($0, 0) }
+        case .elu: return { $0 > 0 ? $0 : expm1f($0) }
+        case .exp: return { expf($0) }
+        case .sigmoid: return { 1 / (1 + expf(-$0)) }
+        case .tanh: return { tanhf($0) }
+        case .softplus: return { $0 > 20 ? $0 : log1pf(expf($0)) }
+        default: return { $0 }
+        }
+    }
+}

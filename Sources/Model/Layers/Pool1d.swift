@@ -1,0 +1,102 @@
+/// Max or average pooling over windows of `kernel_size` every `stride` positions, no padding (PyTorch defaults).
+public struct Pool1d: Layer {
+    public let spec: LayerSpec
+
+    public init(spec: LayerSpec) {
+        precondition(spec.kind == .maxpool1d || spec.kind == .avgpool1d)
+        self.spec = spec
+    }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        let (channels, length) = try channelsAndLength(input, spec)
+        guard length >= spec.kernelSize else {
+            throw ModelError("layer \(spec.kind.rawValue): input length \(length) is shorter than kernel_size \(spec.kernelSize)")
+        }
+        return [channels, (length - spec.kernelSize) / spec.stride + 1]
+    }
+
+    public func forward(_ input: Tensor, compute: Compute) -> Tensor {
+        let (n, channels, length) = (input.shape[0], input.shape[1], input.shape[2])
+        let k = spec.kernelSize, stride = spec.stride
+        let lout = (length - k) / stride + 1
+        var output = Tensor(zeros: [n, channels, lout])
+        let isMax = spec.kind == .maxpool1d
+        input.values.withUnsafeBufferPointer { x in
+            output.values.withUnsafeMutableBufferPointer { y in
+                for row in 0..<(n * channels) {
+                    let src = row * length, dst = row * lout
+                    for t in 0..<lout {
+                        let start = src + t * stride
+                        if isMax {
+                            var best = x[start]
+                            for j in 1..<k where x[start + j] > best || x[start + j].isNaN { best = x[start + j] }
+                            y[dst + t] = best
+                        } else {
+                            var sum: Float = 0
+                            for j in 0..<k { sum += x[start + j] }
+                            y[dst + t] = sum / Float(k)
+                        }
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    /// For max pooling: the input position (within the row) that wins output `t`; ties go to the first.
+    public func winner(in row: UnsafeBufferPointer<Float>, offset: Int, output t: Int) -> Int {
+        let start = offset + t * spec.stride
+        var best = start
+        for j in 1..<spec.kernelSize where row[start + j] > row[best] { best = start + j }
+        return best - offset
+    }
+}
+
+/// Max or mean over the whole length: `[C, L]` → `[C]`.
+public struct GlobalPool: Layer {
+    public let spec: LayerSpec
+
+    public init(spec: LayerSpec) {
+        precondition(spec.kind == .globalMaxPool || spec.kind == .globalAvgPool)
+        self.spec = spec
+    }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        let (channels, _) = try channelsAndLength(input, spec)
+        return [channels]
+    }
+
+    public func forward(_ input: Tensor, compute: Compute) -> Tensor {
+        let (n, channels, length) = (input.shape[0], input.shape[1], input.shape[2])
+        var output = Tensor(zeros: [n, channels])
+        let isMax = spec.kind == .globalMaxPool
+        input.values.withUnsafeBufferPointer { x in
+            for row in 0..<(n * channels) {
+                let src = row * length
+                if isMax {
+                    var best = x[src]
+                    for t in 1..<length where x[src + t] > best { best = x[src + t] }
+                    output.values[row] = best
+                } else {
+                    var sum: Float = 0
+                    for t in 0..<length { sum += x[src + t] }
+                    output.values[row] = sum / Float(length)
+                }
+            }
+        }
+        return output
+    }
+}
+
+/// `torch.flatten` of `[N, C, L]` from dimension 1: channel-major, which is the memory order already.
+public struct Flatten: Layer {
+    public let spec: LayerSpec
+
+    public init(spec: LayerSpec) { self.spec = spec }
+
+    public func outputShape(for input: [Int]) throws -> [Int] { [input.reduce(1, *)] }
+
+    public func forward(_ input: Tensor, compute: Compute) -> Tensor {
+        Tensor(shape: [input.shape[0], input.rowLength], values: input.values)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// A sequential CNN over one-hot DNA `[N, 4, L]`, giving logits `[N, outputs]`.
+public struct SequentialModel: Sendable {
+    public let architecture: Architecture
+    public let layers: [Layer]
+    /// Item shapes: `shapes[0]` is the input `[4, L]`, `shapes[i + 1]` the output of layer i.
+    public let shapes: [[Int]]
+
+    /// Builds the model, checking every shape from the input to the outputs.
+    public init(architecture: Architecture, layers: [Layer]) throws {
+        var shapes = [[4, architecture.inputLength]]
+        for (index, layer) in layers.enumerated() {
+            do {
+                shapes.append(try layer.outputShape(for: shapes.last!))
+            } catch let error as ModelError {
+                throw ModelError("\(layer.spec.label(index)): \(error.message)")
+            }
+        }
+        guard shapes.last! == [architecture.outputs.count] else {
+            throw ModelError("the last layer gives \(shapes.last!) per input, but the model names \(architecture.outputs.count) output(s) \(architecture.outputs)")
+        }
+        self.architecture = architecture
+        self.layers = layers
+        self.shapes = shapes
+    }
+
+    public var inputLength: Int { architecture.inputLength }
+    public var outputs: [String] { architecture.outputs }
+    public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
+
+    /// Logits for a batch `[N, 4, L]`.
+    public func logits(_ input: Tensor, compute: Compute) -> Tensor {
+        precondition(Array(input.shape.dropFirst()) == shapes[0], "input must be [N, 4, \(inputLength)]")
+        var x = input
+        for layer in layers { x = layer.forward(x, compute: compute) }
+        return x
+    }
+
+    /// Every activation: `[input, after layer 0, …, logits]`, for explanations.
+    public func activations(_ input: Tensor, compute: Compute) -> [Tensor] {
+        var all = [input]
+        for layer in layers { all.append(layer.forward(all.last!, compute: compute)) }
+        return all
+    }
+
+    /// Applies the output activation to logits `[N, outputs]`.
+    public func probabilities(fromLogits logits: Tensor) -> Tensor {
+        var out = logits
+        let width = outputs.count
+        switch architecture.outputActivation {
+        case .none:
+            break
+        case .sigmoid:
+            out.values = logits.values.map { 1 / (1 + expf(-$0)) }
+        case .softmax:
+            for row in 0..<logits.shape[0] {
+                let slice = logits.values[(row * width)..<((row + 1) * width)]
+                let top = slice.max()!
+                let exps = slice.map { expf($0 - top) }
+                let total = exps.reduce(0, +)
+                for j in 0..<width { out.values[row * width + j] = exps[j] / total }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import GenomeIO
+
+/// One output file that appears only when complete: written under a hidden temporary name in the same folder and
+/// renamed by `commit()`; removed by `abandon()` or deinit if the run fails first. `-` is standard output.
+public final class OutputFile {
+    public let path: String
+    /// Where to write: the temporary path, or nil for standard output.
+    public let stagingPath: String?
+    private var closed = false
+
+    public init(path: String) throws {
+        self.path = path
+        guard path != "-" else {
+            stagingPath = nil
+            return
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw TracksError("output '\(path)' is a folder; give a file name")
+        }
+        let folder = PathName.folder(of: path)
+        guard FileManager.default.isWritableFile(atPath: folder) else {
+            throw TracksError("cannot write '\(path)': folder '\(folder)' does not exist or is not writable")
+        }
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        stagingPath = PathName.join(folder, ".\(name).partial-\(getpid())")
+    }
+
+    deinit { if !closed { abandon() } }
+
+    public func commit() throws {
+        closed = true
+        guard let stagingPath else { return }
+        guard rename(stagingPath, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: stagingPath)
+            throw TracksError("cannot write '\(path)': \(reason)")
+        }
+    }
+
+    public func abandon() {
+        closed = true
+        if let stagingPath { try? FileManager.default.removeItem(atPath: stagingPath) }
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Model
+
+/// `plrp model`: work on model files.
+struct ModelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "model",
+        abstract: "Inspect model files.",
+        subcommands: [Inspect.self]
+    )
+
+    struct Inspect: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a model's layers, output shapes for its input length, parameter counts and outputs.")
+
+        @Argument(help: "Model file (.safetensors).")
+        var model: String
+
+        func run() throws {
+            let loaded = try ModelFile.load(path: model)
+            print(ModelSummary.text(loaded, path: model), terminator: "")
+        }
+    }
+}
+
+/// The text of `plrp model inspect`.
+enum ModelSummary {
+    static func text(_ model: SequentialModel, path: String) -> String {
+        var lines = ["model: \(path)", "input: [4, \(model.inputLength)] one-hot, channels ACGT", ""]
+        var rows = [["#", "type", "name", "output", "parameters", "details"]]
+        for (i, layer) in model.layers.enumerated() {
+            let spec = layer.spec
+            let named = spec.kind.hasParameters ? spec.name : ""
+            rows.append(["\(i)", spec.kind.rawValue, named, "[" + model.shapes[i + 1].map(String.init).joined(separator: ", ") + "]",
+                         layer.parameterCount == 0 ? "" : "\(layer.parameterCount)", details(spec)])
+        }
+        let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max()! }
+        for row in rows {
+            lines.append(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+        }
+        lines.append("")
+        lines.append("parameters: \(model.parameterCount)")
+        lines.append("outputs: \(model.outputs.joined(separator: ", ")) (logits; output activation \(model.architecture.outputActivation.rawValue))")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func details(_ spec: LayerSpec) -> String {
+        switch spec.kind {
+        case .conv1d:
+            let padding: String
+            switch spec.padding {
+            case .same: padding = "same"
+            case .valid: padding = "valid"
+            case .explicit(let n): padding = "\(n)"
+            }
+            return "\(spec.inChannels)→\(spec.outChannels), kernel \(spec.kernelSize), stride \(spec.stride), dilation \(spec.dilation), padding \(padding)\(spec.bias ? "" : ", no bias")"
+        case .dense: return "\(spec.inFeatures)→\(spec.outFeatures)\(spec.bias ? "" : ", no bias")"
+        case .batchnorm1d: return "eps \(spec.eps)"
+        case .maxpool1d, .avgpool1d: return "kernel \(spec.kernelSize), stride \(spec.stride)"
+        case .dropout: return "p \(spec.dropout) (no-op at inference)"
+        default: return ""
+        }
+    }
+}

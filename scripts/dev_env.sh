@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Creates .venv with what fixture scripts and peer benchmarks need (never needed to build, run or test plrp).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv
+.venv/bin/pip install -q -c scripts/constraints.txt torch numpy onnx
+echo "ready: .venv/bin/python"

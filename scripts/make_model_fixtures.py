@@ -64,3 +64,24 @@ for name, (length, outputs, activation, model) in models.items():
     export(model, os.path.join(out, f"{name}.safetensors"), length, outputs, activation)
     np.savez(os.path.join(out, f"{name}.io.npz"), x=x, logits=logits)
     print(name, logits.shape, float(np.abs(logits).max()))
+
+# Gradients for the backward passes used in training: loss = sum(logits * R) for a seeded R. Models with batch
+# normalisation run in training mode (batch statistics; running statistics after one step are saved too); the model
+# with dropout runs in eval mode so that dropout is the identity.
+for name, (length, outputs, activation, model) in models.items():
+    data = np.load(os.path.join(out, f"{name}.io.npz"))
+    x = torch.from_numpy(data["x"]).requires_grad_(True)
+    has_dropout = any(isinstance(m, nn.Dropout) for m in model.modules())
+    model.train(not has_dropout)
+    rng = np.random.default_rng(len(name))
+    r = torch.from_numpy(rng.standard_normal((x.shape[0], len(outputs))).astype(np.float32))
+    model.zero_grad()
+    (model(x) * r).sum().backward()
+    arrays = {"r": r.numpy(), "gx": x.grad.numpy()}
+    for key, p in model.named_parameters():
+        arrays[f"g_{key}"] = p.grad.numpy()
+    for key, b in model.named_buffers():
+        if "running" in key:
+            arrays[f"after_{key}"] = b.numpy()
+    np.savez(os.path.join(out, f"{name}.grad.npz"), **arrays)
+    model.eval()

@@ -1,0 +1,41 @@
+extension Pool1d: TrainableLayer {
+    public func backward(input: Tensor, output: Tensor, cache: TrainingCache, outputGradient: Tensor,
+                         compute: Compute) -> (input: Tensor, parameters: [Tensor]) {
+        let (n, channels, length) = (input.shape[0], input.shape[1], input.shape[2])
+        let lout = output.shape[2], k = spec.kernelSize, stride = spec.stride
+        var g = Tensor(zeros: input.shape)
+        input.values.withUnsafeBufferPointer { x in
+            for row in 0..<(n * channels) {
+                let src = row * length, dst = row * lout
+                for t in 0..<lout {
+                    let gy = outputGradient.values[dst + t]
+                    if spec.kind == .maxpool1d {
+                        g.values[src + winner(in: x, offset: src, output: t)] += gy
+                    } else {
+                        for j in 0..<k { g.values[src + t * stride + j] += gy / Float(k) }
+                    }
+                }
+            }
+        }
+        return (g, [])
+    }
+}
+
+extension GlobalPool: TrainableLayer {
+    public func backward(input: Tensor, output: Tensor, cache: TrainingCache, outputGradient: Tensor,
+                         compute: Compute) -> (input: Tensor, parameters: [Tensor]) {
+        let (n, channels, length) = (input.shape[0], input.shape[1], input.shape[2])
+        var g = Tensor(zeros: input.shape)
+        for row in 0..<(n * channels) {
+            let src = row * length, gy = outputGradient.values[row]
+            if spec.kind == .globalMaxPool {
+                var best = src
+                for t in 1..<length where input.values[src + t] > input.values[best] { best = src + t }
+                g.values[best] = gy
+            } else {
+                for t in 0..<length { g.values[src + t] = gy / Float(length) }
+            }
+        }
+        return (g, [])
+    }
+}

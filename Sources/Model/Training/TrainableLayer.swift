@@ -1,0 +1,70 @@
+/// What a training step keeps from a layer's forward pass for its backward pass.
+public struct TrainingCache: Sendable {
+    /// Bookkeeping integers (batch normalisation: values per channel), or nothing.
+    public var indices: [Int] = []
+    /// Dropout mask, or batch statistics (batch normalisation: mean then inverse deviation per channel).
+    public var values: [Float] = []
+
+    public init() {}
+}
+
+/// A layer that can be trained: a training-mode forward pass, gradients, and a copy with new parameters.
+/// Trainable parameters are the `parameters` entries that are not running statistics, in that order.
+public protocol TrainableLayer: Layer {
+    func trainingForward(_ input: Tensor, compute: Compute, random: inout SeededRandom) -> (Tensor, TrainingCache)
+    /// Gradients with respect to the input and to each trainable parameter.
+    func backward(input: Tensor, output: Tensor, cache: TrainingCache, outputGradient: Tensor,
+                  compute: Compute) -> (input: Tensor, parameters: [Tensor])
+    /// A copy with new trainable parameters (and, for batch normalisation, running statistics updated from `cache`).
+    func updated(parameters: [Tensor], cache: TrainingCache?, momentum: Float) -> TrainableLayer
+}
+
+extension TrainableLayer {
+    public func trainingForward(_ input: Tensor, compute: Compute, random: inout SeededRandom) -> (Tensor, TrainingCache) {
+        (forward(input, compute: compute), TrainingCache())
+    }
+
+    public func updated(parameters: [Tensor], cache: TrainingCache?, momentum: Float) -> TrainableLayer { self }
+
+    public var trainableParameters: [Tensor] {
+        parameters.filter { !$0.suffix.hasPrefix("running_") }.map(\.tensor)
+    }
+}
+
+extension Elementwise: TrainableLayer {
+    public func trainingForward(_ input: Tensor, compute: Compute, random: inout SeededRandom) -> (Tensor, TrainingCache) {
+        guard spec.kind == .dropout, spec.dropout > 0 else { return (forward(input, compute: compute), TrainingCache()) }
+        var cache = TrainingCache()
+        let keep = Float(1 - spec.dropout)
+        cache.values = (0..<input.count).map { _ in random.nextUnitFloat() < keep ? 1 / keep : 0 }
+        var output = input
+        for i in 0..<output.count { output.values[i] *= cache.values[i] }
+        return (output, cache)
+    }
+
+    public func backward(input: Tensor, output: Tensor, cache: TrainingCache, outputGradient: Tensor,
+                         compute: Compute) -> (input: Tensor, parameters: [Tensor]) {
+        var g = outputGradient
+        let x = input.values, y = output.values
+        switch spec.kind {
+        case .relu: for i in 0..<g.count where x[i] <= 0 { g.values[i] = 0 }
+        case .elu: for i in 0..<g.count where x[i] <= 0 { g.values[i] *= y[i] + 1 }
+        case .exp: for i in 0..<g.count { g.values[i] *= y[i] }
+        case .sigmoid: for i in 0..<g.count { g.values[i] *= y[i] * (1 - y[i]) }
+        case .tanh: for i in 0..<g.count { g.values[i] *= 1 - y[i] * y[i] }
+        case .softplus: for i in 0..<g.count where x[i] <= 20 { g.values[i] *= 1 - expf(-y[i]) }
+        case .dropout: if !cache.values.isEmpty { for i in 0..<g.count { g.values[i] *= cache.values[i] } }
+        default: break
+        }
+        return (g, [])
+    }
+}
+
+extension Flatten: TrainableLayer {
+    public func backward(input: Tensor, output: Tensor, cache: TrainingCache, outputGradient: Tensor,
+                         compute: Compute) -> (input: Tensor, parameters: [Tensor]) {
+        (Tensor(shape: input.shape, values: outputGradient.values), [])
+    }
+}
+
+import Foundation

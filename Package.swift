@@ -14,6 +14,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Pinned: Sources/Model/ONNX/onnx.pb.swift is generated for this version (scripts/generate_onnx_swift.sh).
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -28,7 +30,7 @@ let package = Package(
         ),
         .target(name: "GenomeIO", dependencies: ["CHTSlib"]),
         .target(name: "Encoding"),
-        .target(name: "Model", dependencies: ["COpenBLAS"]),
+        .target(name: "Model", dependencies: ["COpenBLAS", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Tracks", dependencies: ["CHTSlib", "GenomeIO"]),
         .executableTarget(
             name: "plrp",

@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
-.venv/bin/pip install -q -c scripts/constraints.txt torch numpy onnx
+.venv/bin/pip install -q -c scripts/constraints.txt torch numpy onnx onnxscript
 echo "ready: .venv/bin/python"

@@ -1,14 +1,57 @@
 import ArgumentParser
 import Foundation
 import Model
+import Tracks
 
 /// `plrp model`: work on model files.
 struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
-        abstract: "Inspect model files.",
-        subcommands: [Inspect.self]
+        abstract: "Inspect model files, or import ONNX models.",
+        subcommands: [Inspect.self, Import.self]
     )
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Convert an ONNX graph (torch.onnx.export, Keras via tf2onnx) into a plrp model file.",
+            discussion: "The graph must be one chain of SPEC §4 layers; an unsupported node is an error naming it. A final Sigmoid or Softmax node becomes the output activation.")
+
+        @Argument(help: "ONNX model file.")
+        var onnx: String
+
+        @Option(name: .shortAndLong, help: "Model file to write (.safetensors).")
+        var out: String
+
+        @Option(help: "Input length, when the graph leaves it open.")
+        var inputLength: Int?
+
+        @Option(help: "Output names, comma-separated (default: output, or output0, output1, …).")
+        var outputs: String?
+
+        @Option(help: "Output activation, overriding what the graph ends with.")
+        var outputActivation: OutputActivation?
+
+        func validate() throws {
+            if let inputLength, inputLength < 1 { throw ValidationError("--input-length must be positive") }
+        }
+
+        func run() throws {
+            let names = outputs.map { $0.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) } }
+            var model = try ONNXImporter(inputLength: inputLength, outputNames: names).importModel(path: onnx)
+            if let outputActivation {
+                var architecture = model.architecture
+                architecture.outputActivation = outputActivation
+                model = try SequentialModel(architecture: architecture, layers: model.layers)
+            }
+            let file = try OutputFile(path: out)
+            guard let staging = file.stagingPath else { throw UsageError("-o must name a file") }
+            guard FileManager.default.createFile(atPath: staging, contents: ModelFile.encode(model)) else {
+                throw DataError("cannot write '\(out)'")
+            }
+            try file.commit()
+            print(ModelSummary.text(model, path: out), terminator: "")
+        }
+    }
 
     struct Inspect: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -120,3 +120,38 @@ def write_safetensors(path, tensors, metadata):
         f.write(text)
         for name in names:
             f.write(np.ascontiguousarray(tensors[name], dtype="<f4").tobytes())
+
+
+def load(path):
+    """Reads a plrp model file back into (torch.nn.Sequential, architecture dict), e.g. to compare with PyTorch."""
+    with open(path, "rb") as f:
+        (length,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(length))
+        data = f.read()
+    architecture = json.loads(header.pop("__metadata__")["architecture"])
+    modules = []
+    for spec in architecture["layers"]:
+        kind = spec["type"]
+        if kind == "conv1d":
+            modules.append(nn.Conv1d(spec["in_channels"], spec["out_channels"], spec["kernel_size"], stride=spec["stride"],
+                                     padding=spec["padding"], dilation=spec["dilation"], bias=spec["bias"]))
+        elif kind == "batchnorm1d":
+            modules.append(nn.BatchNorm1d(spec["num_features"], eps=spec["eps"]))
+        elif kind == "dense":
+            modules.append(nn.Linear(spec["in_features"], spec["out_features"], bias=spec["bias"]))
+        elif kind in ("maxpool1d", "avgpool1d"):
+            pool = nn.MaxPool1d if kind == "maxpool1d" else nn.AvgPool1d
+            modules.append(pool(spec["kernel_size"], stride=spec["stride"]))
+        elif kind == "dropout":
+            modules.append(nn.Dropout(spec.get("p", 0.5)))
+        else:
+            modules.append({"relu": nn.ReLU, "elu": nn.ELU, "exp": Exp, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
+                            "softplus": nn.Softplus, "global_max_pool": GlobalMaxPool,
+                            "global_avg_pool": GlobalAvgPool, "flatten": nn.Flatten}[kind]())
+    model = nn.Sequential(*modules)
+    state = {}
+    for name, info in header.items():
+        begin, end = info["data_offsets"]
+        state[name] = torch.from_numpy(np.frombuffer(data[begin:end], dtype="<f4").reshape(info["shape"]).copy())
+    model.load_state_dict(state, strict=False)
+    return model.eval(), architecture

@@ -5,7 +5,9 @@ Each record `NM_x_up_2000_<chrom>_<start>_<f|r> <chrom>:<start>-<end>` holds the
 transcript orientation (f: the genome's + strand; r: reverse-complemented), so the TSS is the base after its 3' end.
 Records are deduplicated by TSS and strand; only chr2L, chr2R, chr3L, chr3R, chr4 and chrX are kept.
 - positives (label 1): the LENGTH bases just upstream of each TSS (the record's 3' end);
-- negatives (label 0): the record's first LENGTH bases, 1,700-2,000 bases upstream of the TSS;
+- negatives (label 0): the record's first LENGTH bases, 1,700-2,000 bases upstream of the TSS, kept only when no
+  TSS of any record (either strand) lies within the window or MARGIN bases of it: in the compact fly genome the far
+  upstream of one gene is often another gene's core promoter;
 names are `<chrom>:<start>-<end>(<strand>)` of the window (0-based half-open), so `--holdout chr2R:` holds out chr2R.
 Writes data/promoters/dm3_promoters_300.fa.gz, data/promoters/labels.tsv and data/genome/dm3_chr2R_tss.bed.
 """
@@ -15,6 +17,7 @@ import re
 import sys
 
 LENGTH = 300
+MARGIN = 300
 CHROMS = {"chr2L", "chr2R", "chr3L", "chr3R", "chr4", "chrX"}
 source, top = sys.argv[1], sys.argv[2]
 
@@ -47,6 +50,21 @@ for header, seq in records:
     else:
         seen[key] = (seq, [accession], start1 - 1, end1)
 
+import bisect
+
+tss_by_chrom = {}
+for chrom, tss, _ in seen:
+    tss_by_chrom.setdefault(chrom, []).append(tss)
+for positions in tss_by_chrom.values():
+    positions.sort()
+
+
+def near_tss(chrom, start, end):
+    positions = tss_by_chrom[chrom]
+    i = bisect.bisect_left(positions, start - MARGIN)
+    return i < len(positions) and positions[i] < end + MARGIN
+
+
 def window_name(chrom, record_start0, record_end0, strand, offset):
     """Genome coordinates of record positions [offset, offset + LENGTH) in transcript orientation."""
     if strand == "+":
@@ -68,6 +86,9 @@ with open(fasta_path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileob
         for offset, label in ((2000 - LENGTH, 1), (0, 0)):
             name = window_name(chrom, record_start0, record_end0, strand, offset)
             if name in written:
+                continue
+            start, end = (int(v) for v in name.split(":")[1].split("(")[0].split("-"))
+            if label == 0 and near_tss(chrom, start, end):
                 continue
             written.add(name)
             fa.write(f">{name} {','.join(accessions)}\n{seq[offset:offset + LENGTH]}\n".encode())

@@ -1,11 +1,12 @@
 extension Conv1d: TrainableLayer {
-    /// Per item: dW += gY·colsᵀ, db += Σₜ gY, dcols = Wᵀ·gY scattered back by col2im. Items run in fixed chunks whose
-    /// partial sums are added in chunk order, so gradients do not depend on the thread count.
+    /// Per chunk of items laid side by side (as in the forward pass): dW += gY·colsᵀ and dcols = Wᵀ·gY as one sgemm
+    /// each, db += Σₜ gY, and dcols scattered back by col2im. Chunk partial sums are added in chunk order, so gradients
+    /// do not depend on the thread count.
     public func backward(input: Tensor, output: Tensor, cache: TrainingCache, outputGradient: Tensor,
                          compute: Compute) -> (input: Tensor, parameters: [Tensor]) {
         let (n, cin, length) = (input.shape[0], input.shape[1], input.shape[2])
         let cout = spec.outChannels, k = spec.kernelSize, lout = output.shape[2], rows = cin * k
-        let chunk = 4
+        let chunk = Self.itemsPerChunk
         let chunks = (n + chunk - 1) / chunk
         var gx = Tensor(zeros: input.shape)
         var partialW = [Float](repeating: 0, count: chunks * cout * rows)
@@ -19,32 +20,45 @@ extension Conv1d: TrainableLayer {
                             weight.values.withUnsafeBufferPointer { w in
                                 compute.forEachChunk(of: n, chunk: chunk) { items in
                                     let c = items.lowerBound / chunk
-                                    var columns = [Float](repeating: 0, count: rows * lout)
-                                    var gcols = [Float](repeating: 0, count: rows * lout)
-                                    for item in items {
-                                        let g = gy.baseAddress! + item * cout * lout
-                                        im2col(x.baseAddress! + item * cin * length, channels: cin, length: length,
-                                               outputLength: lout, into: &columns)
-                                        columns.withUnsafeBufferPointer { cols in
-                                            sgemm(transposeA: false, transposeB: true, m: cout, n: rows, k: lout,
-                                                  a: g, lda: lout, b: cols.baseAddress!, ldb: lout,
-                                                  beta: 1, c: pw.base + c * cout * rows, ldc: rows)
+                                    let width = items.count * lout
+                                    var columns = [Float](repeating: 0, count: rows * width)
+                                    var gradients = [Float](repeating: 0, count: cout * width)
+                                    var gcols = [Float](repeating: 0, count: rows * width)
+                                    columns.withUnsafeMutableBufferPointer { cols in
+                                        for (j, item) in items.enumerated() {
+                                            im2col(x.baseAddress! + item * cin * length, channels: cin, length: length,
+                                                   outputLength: lout, into: cols.baseAddress! + j * lout, rowStride: width)
                                         }
+                                    }
+                                    for (j, item) in items.enumerated() {
                                         for o in 0..<cout {
+                                            let from = gy.baseAddress! + (item * cout + o) * lout
                                             var sum: Float = 0
-                                            for t in 0..<lout { sum += g[o * lout + t] }
+                                            for t in 0..<lout {
+                                                gradients[o * width + j * lout + t] = from[t]
+                                                sum += from[t]
+                                            }
                                             pb.base[c * cout + o] += sum
                                         }
-                                        gcols.withUnsafeMutableBufferPointer { gc in
-                                            sgemm(transposeA: true, transposeB: false, m: rows, n: lout, k: cout,
-                                                  a: w.baseAddress!, lda: rows, b: g, ldb: lout,
-                                                  beta: 0, c: gc.baseAddress!, ldc: lout)
+                                    }
+                                    columns.withUnsafeBufferPointer { cols in
+                                        gradients.withUnsafeBufferPointer { g in
+                                            sgemm(transposeA: false, transposeB: true, m: cout, n: rows, k: width,
+                                                  a: g.baseAddress!, lda: width, b: cols.baseAddress!, ldb: width,
+                                                  beta: 0, c: pw.base + c * cout * rows, ldc: rows)
+                                            gcols.withUnsafeMutableBufferPointer { gc in
+                                                sgemm(transposeA: true, transposeB: false, m: rows, n: width, k: cout,
+                                                      a: w.baseAddress!, lda: rows, b: g.baseAddress!, ldb: width,
+                                                      beta: 0, c: gc.baseAddress!, ldc: width)
+                                            }
                                         }
+                                    }
+                                    for (j, item) in items.enumerated() {
                                         let target = gxp.base + item * cin * length
                                         for ci in 0..<cin {
-                                            for j in 0..<k {
-                                                let row = (ci * k + j) * lout
-                                                let offset = j * dilation - left
+                                            for kj in 0..<k {
+                                                let row = (ci * k + kj) * width + j * lout
+                                                let offset = kj * dilation - left
                                                 for t in 0..<lout {
                                                     let position = t * stride + offset
                                                     if position >= 0 && position < length {

@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "GenomeIO", targets: ["GenomeIO"]),
         .library(name: "Encoding", targets: ["Encoding"]),
         .library(name: "Model", targets: ["Model"]),
+        .library(name: "Explain", targets: ["Explain"]),
         .library(name: "Tracks", targets: ["Tracks"]),
     ],
     dependencies: [
@@ -31,11 +32,12 @@ let package = Package(
         .target(name: "GenomeIO", dependencies: ["CHTSlib"]),
         .target(name: "Encoding"),
         .target(name: "Model", dependencies: ["COpenBLAS", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "Explain", dependencies: ["Model"]),
         .target(name: "Tracks", dependencies: ["CHTSlib", "GenomeIO"]),
         .executableTarget(
             name: "plrp",
             dependencies: [
-                "GenomeIO", "Encoding", "Model", "Tracks",
+                "GenomeIO", "Encoding", "Model", "Explain", "Tracks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,6 +46,7 @@ let package = Package(
         .testTarget(name: "GenomeIOTests", dependencies: ["GenomeIO", "TestSupport"]),
         .testTarget(name: "EncodingTests", dependencies: ["Encoding"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Tracks", "TestSupport"]),
+        .testTarget(name: "ExplainTests", dependencies: ["Explain", "Model", "Tracks", "TestSupport"]),
         .testTarget(name: "TracksTests", dependencies: ["Tracks", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["GenomeIO", "Encoding", "Model", "Tracks", "TestSupport"]),
     ],

@@ -30,7 +30,7 @@ printf '  PyTorch forward (compute)  %10.0f windows/s\n' "$torch_rate"
 printf '  ratio plrp / PyTorch       %10.2f\n' "$(echo "$plrp_rate / $torch_rate" | bc -l)"
 
 examples=8192
-zcat data/promoters/dm3_promoters_300.fa.gz | head -$((2 * examples)) > "$work/train.fa"
+{ gzip -dc data/promoters/dm3_promoters_300.fa.gz || true; } | head -$((2 * examples)) > "$work/train.fa"
 head -$((examples + 1)) data/promoters/labels.tsv > "$work/labels.tsv"
 "$plrp" encode --sequences "$work/train.fa" -o "$work/train" --quiet
 tail -n +2 "$work/labels.tsv" | cut -f2 > "$work/y.txt"

@@ -7,7 +7,7 @@ Use from Python:
 
 Supported modules: Conv1d, BatchNorm1d, ReLU, ELU(alpha=1), Exp (below), Sigmoid, Tanh, Softplus(beta=1,
 threshold=20), MaxPool1d / AvgPool1d (no padding, no ceil_mode), GlobalMaxPool / GlobalAvgPool (below), Flatten,
-Linear, Dropout. The input is [N, 4, L] one-hot in A,C,G,T order. Anything else raises ValueError naming the module.
+Linear, Dropout, and AdaptiveMaxPool1d(1) / AdaptiveAvgPool1d(1) followed by Flatten (a global pool). The input is [N, 4, L] one-hot in A,C,G,T order. Anything else raises ValueError naming the module.
 Only the standard library, torch and numpy are needed.
 """
 import json
@@ -96,7 +96,21 @@ def export(model, path, input_length, outputs, output_activation="sigmoid"):
     """Writes `model` (an nn.Sequential) with its state_dict to `path`."""
     if not isinstance(model, nn.Sequential):
         raise ValueError("export needs a torch.nn.Sequential")
-    layers = [layer_spec(name, module) for name, module in model.named_children()]
+    children = list(model.named_children())
+    layers = []
+    skip_flatten = False
+    for index, (name, module) in enumerate(children):
+        if skip_flatten and isinstance(module, nn.Flatten):
+            skip_flatten = False
+            continue
+        # AdaptiveMax/AvgPool1d(1) + Flatten is how zennit-friendly PyTorch models write a global pool.
+        if isinstance(module, (nn.AdaptiveMaxPool1d, nn.AdaptiveAvgPool1d)) and _single(module.output_size, "output_size", name) == 1:
+            if index + 1 >= len(children) or not isinstance(children[index + 1][1], nn.Flatten):
+                raise ValueError(f"{name}: an adaptive pool to size 1 must be followed by Flatten")
+            layers.append({"type": "global_max_pool" if isinstance(module, nn.AdaptiveMaxPool1d) else "global_avg_pool"})
+            skip_flatten = True
+            continue
+        layers.append(layer_spec(name, module))
     architecture = {"input": {"alphabet": "ACGT", "length": int(input_length)}, "layers": layers,
                     "outputs": list(outputs), "output_activation": output_activation}
     tensors = {k: v.detach().cpu().float().contiguous().numpy()

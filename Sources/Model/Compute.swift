@@ -32,6 +32,24 @@ public struct Compute: Sendable {
     }
 }
 
+extension Compute {
+    /// Like `forEachChunk`, collecting each chunk's result in chunk order.
+    public func mapChunks<T>(of count: Int, chunk: Int, _ body: (Range<Int>) -> T) -> [T] {
+        let chunks = count == 0 ? 0 : (count + chunk - 1) / chunk
+        var results = [T?](repeating: nil, count: chunks)
+        results.withUnsafeMutableBufferPointer { slots in
+            let shared = SharedSlots(base: slots.baseAddress!)
+            forEachChunk(of: count, chunk: chunk) { range in shared.base[range.lowerBound / chunk] = body(range) }
+        }
+        return results.map { $0! }
+    }
+}
+
+/// Result slots written by workers, one slot each.
+private struct SharedSlots<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T?>
+}
+
 /// C = alpha·op(A)·op(B) + beta·C, row-major, on raw buffers.
 @inline(__always)
 func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,

@@ -29,12 +29,28 @@ public struct SequentialModel: Sendable {
     public var outputs: [String] { architecture.outputs }
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
 
-    /// Logits for a batch `[N, 4, L]`.
+    /// Items that go through all layers together on one thread. Fixed, so results do not depend on the thread count.
+    public static let itemsPerChunk = 16
+
+    /// Logits for a batch `[N, 4, L]`. Chunks of items run through the whole network on one worker each, so every
+    /// layer runs in parallel and a chunk's activations stay in cache.
     public func logits(_ input: Tensor, compute: Compute) -> Tensor {
         precondition(Array(input.shape.dropFirst()) == shapes[0], "input must be [N, 4, \(inputLength)]")
-        var x = input
-        for layer in layers { x = layer.forward(x, compute: compute) }
-        return x
+        let n = input.shape[0], width = shapes.last!.reduce(1, *), row = input.rowLength
+        var output = Tensor(zeros: [n] + shapes.last!)
+        guard n > 0 else { return output }
+        let serial = Compute(threads: 1)
+        output.values.withSharedMutablePointer { out in
+            input.values.withUnsafeBufferPointer { x in
+                compute.forEachChunk(of: n, chunk: Self.itemsPerChunk) { items in
+                    var activation = Tensor(shape: [items.count] + shapes[0],
+                                            values: Array(x[(items.lowerBound * row)..<(items.upperBound * row)]))
+                    for layer in layers { activation = layer.forward(activation, compute: serial) }
+                    (out.base + items.lowerBound * width).update(from: activation.values, count: activation.count)
+                }
+            }
+        }
+        return output
     }
 
     /// Every activation: `[input, after layer 0, …, logits]`, for explanations.

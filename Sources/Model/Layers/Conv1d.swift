@@ -1,5 +1,6 @@
-/// 1-D convolution as PyTorch's `Conv1d`: weight `[out, in, kernel]`, optional bias `[out]`. Runs as im2col + sgemm
-/// per batch item.
+/// 1-D convolution as PyTorch's `Conv1d`: weight `[out, in, kernel]`, optional bias `[out]`. Runs as im2col + one
+/// sgemm per chunk of items. (A multiplication-free path for one-hot input was measured slower than OpenBLAS's
+/// sgemm here, as Swift code is built for baseline x86-64 SIMD, so the first layer uses sgemm as well.)
 public struct Conv1d: Layer {
     public let spec: LayerSpec
     public var weight: Tensor
@@ -55,19 +56,11 @@ public struct Conv1d: Layer {
         var output = Tensor(zeros: [n, cout, lout])
         guard n > 0 else { return output }
         let rows = cin * spec.kernelSize
-        let transposedWeight = cin == 4 ? oneHotWeight() : []
         output.values.withSharedMutablePointer { out in
             input.values.withUnsafeBufferPointer { x in
                 weight.values.withUnsafeBufferPointer { w in
                     compute.forEachChunk(of: n, chunk: Self.itemsPerChunk) { items in
                         let m = items.count
-                        if cin == 4, Self.isOneHot(x, items: items, itemLength: cin * length) {
-                            for item in items {
-                                forwardOneHot(x.baseAddress! + item * 4 * length, length: length, outputLength: lout,
-                                              weight: transposedWeight, into: out.base + item * cout * lout)
-                            }
-                            return
-                        }
                         let width = m * lout
                         var columns = [Float](repeating: 0, count: rows * width)
                         var result = [Float](repeating: 0, count: cout * width)
@@ -84,12 +77,15 @@ public struct Conv1d: Layer {
                                       beta: 0, c: r.baseAddress!, ldc: width)
                             }
                         }
-                        for (j, item) in items.enumerated() {
-                            let y = out.base + item * cout * lout
-                            for o in 0..<cout {
-                                let b = bias?.values[o] ?? 0
-                                let from = o * width + j * lout
-                                for t in 0..<lout { y[o * lout + t] = result[from + t] + b }
+                        let biasValues = bias?.values ?? [Float](repeating: 0, count: cout)
+                        result.withUnsafeBufferPointer { r in
+                            for (j, item) in items.enumerated() {
+                                let y = out.base + item * cout * lout
+                                for o in 0..<cout {
+                                    let b = biasValues[o]
+                                    let from = r.baseAddress! + o * width + j * lout, to = y + o * lout
+                                    for t in 0..<lout { to[t] = from[t] + b }
+                                }
                             }
                         }
                     }
@@ -97,61 +93,6 @@ public struct Conv1d: Layer {
             }
         }
         return output
-    }
-
-    /// Whether every column of these items is a unit vector or all zero, so the convolution is a sum of weight
-    /// columns picked by base and needs no multiplications.
-    static func isOneHot(_ x: UnsafeBufferPointer<Float>, items: Range<Int>, itemLength: Int) -> Bool {
-        let length = itemLength / 4
-        for item in items {
-            let base = item * itemLength
-            for t in 0..<length {
-                var sum: Float = 0
-                for c in 0..<4 {
-                    let v = x[base + c * length + t]
-                    if v != 0 && v != 1 { return false }
-                    sum += v
-                }
-                if sum > 1 { return false }
-            }
-        }
-        return true
-    }
-
-    /// Weights as `[kernel][base][out]`, so that one base at one kernel offset adds a contiguous run of outputs.
-    func oneHotWeight() -> [Float] {
-        let cout = spec.outChannels, k = spec.kernelSize
-        var t = [Float](repeating: 0, count: k * 4 * cout)
-        for o in 0..<cout { for c in 0..<4 { for j in 0..<k { t[(j * 4 + c) * cout + o] = weight.values[(o * 4 + c) * k + j] } } }
-        return t
-    }
-
-    /// One item of one-hot input: y[o, t] = b[o] + Σⱼ W[o, base(t·stride + j·dilation − padLeft), j].
-    func forwardOneHot(_ x: UnsafePointer<Float>, length: Int, outputLength lout: Int, weight t: [Float],
-                       into y: UnsafeMutablePointer<Float>) {
-        let cout = spec.outChannels, k = spec.kernelSize, stride = spec.stride, dilation = spec.dilation, left = padding.left
-        var bases = [Int](repeating: -1, count: length)
-        for position in 0..<length {
-            for c in 0..<4 where x[c * length + position] == 1 { bases[position] = c }
-        }
-        var accumulator = [Float](repeating: 0, count: lout * cout)
-        t.withUnsafeBufferPointer { t in
-            accumulator.withUnsafeMutableBufferPointer { acc in
-                for step in 0..<lout {
-                    let row = acc.baseAddress! + step * cout
-                    if let bias { for o in 0..<cout { row[o] = bias.values[o] } }
-                    for j in 0..<k {
-                        let position = step * stride + j * dilation - left
-                        guard position >= 0, position < length else { continue }
-                        let c = bases[position]
-                        guard c >= 0 else { continue }
-                        let column = t.baseAddress! + (j * 4 + c) * cout
-                        for o in 0..<cout { row[o] += column[o] }
-                    }
-                }
-                for o in 0..<cout { for step in 0..<lout { y[o * lout + step] = acc[step * cout + o] } }
-            }
-        }
     }
 
     /// Lays out the receptive field of every output position as a column: row `ci·K + j`, column `t` holds
@@ -172,13 +113,15 @@ public struct Conv1d: Layer {
             for j in 0..<k {
                 let target = columns + (ci * k + j) * rowStride
                 let offset = j * dilation - left
-                if stride == 1 && offset >= 0 && offset + lout <= length {
-                    target.update(from: row + offset, count: lout)
-                    continue
-                }
-                for t in 0..<lout {
-                    let position = t * stride + offset
-                    target[t] = position >= 0 && position < length ? row[position] : 0
+                // Output steps whose input position t·stride + offset lies inside [0, length); zeros elsewhere.
+                let low = offset >= 0 ? 0 : min(lout, (-offset + stride - 1) / stride)
+                let high = max(low, min(lout, length - offset <= 0 ? 0 : (length - offset + stride - 1) / stride))
+                if low > 0 { target.update(repeating: 0, count: low) }
+                if high < lout { (target + high).update(repeating: 0, count: lout - high) }
+                if stride == 1 {
+                    if high > low { (target + low).update(from: row + low + offset, count: high - low) }
+                } else {
+                    for t in low..<high { target[t] = row[t * stride + offset] }
                 }
             }
         }

@@ -15,9 +15,18 @@ public struct Elementwise: Layer {
     public func forward(_ input: Tensor, compute: Compute) -> Tensor {
         guard spec.kind != .dropout else { return input }
         var output = input
-        let f = Self.function(spec.kind)
         output.values.withUnsafeMutableBufferPointer { y in
-            for i in 0..<y.count { y[i] = f(y[i]) }
+            let p = y.baseAddress!, n = y.count
+            // One loop per function, so that the compiler can vectorise the common ones.
+            switch spec.kind {
+            case .relu: for i in 0..<n { p[i] = max(p[i], 0) }
+            case .elu: for i in 0..<n where p[i] <= 0 { p[i] = expm1f(p[i]) }
+            case .exp: for i in 0..<n { p[i] = expf(p[i]) }
+            case .sigmoid: for i in 0..<n { p[i] = 1 / (1 + expf(-p[i])) }
+            case .tanh: for i in 0..<n { p[i] = tanhf(p[i]) }
+            case .softplus: for i in 0..<n where p[i] <= 20 { p[i] = log1pf(expf(p[i])) }
+            default: break
+            }
         }
         return output
     }

@@ -21,20 +21,21 @@ public struct Pool1d: Layer {
         let lout = (length - k) / stride + 1
         var output = Tensor(zeros: [n, channels, lout])
         let isMax = spec.kind == .maxpool1d
-        input.values.withUnsafeBufferPointer { x in
-            output.values.withUnsafeMutableBufferPointer { y in
+        input.values.withUnsafeBufferPointer { xb in
+            output.values.withUnsafeMutableBufferPointer { yb in
+                let x = xb.baseAddress!, y = yb.baseAddress!
                 for row in 0..<(n * channels) {
-                    let src = row * length, dst = row * lout
+                    let src = x + row * length, dst = y + row * lout
                     for t in 0..<lout {
                         let start = src + t * stride
                         if isMax {
-                            var best = x[start]
-                            for j in 1..<k where x[start + j] > best || x[start + j].isNaN { best = x[start + j] }
-                            y[dst + t] = best
+                            var best = start[0]
+                            for j in 1..<k { best = max(best, start[j]) }
+                            dst[t] = best
                         } else {
                             var sum: Float = 0
-                            for j in 0..<k { sum += x[start + j] }
-                            y[dst + t] = sum / Float(k)
+                            for j in 0..<k { sum += start[j] }
+                            dst[t] = sum / Float(k)
                         }
                     }
                 }

@@ -11,7 +11,6 @@ extension Conv1d: TrainableLayer {
         var gx = Tensor(zeros: input.shape)
         var partialW = [Float](repeating: 0, count: chunks * cout * rows)
         var partialB = [Float](repeating: 0, count: chunks * cout)
-        let stride = spec.stride, dilation = spec.dilation, left = padding.left
         gx.values.withSharedMutablePointer { gxp in
             partialW.withSharedMutablePointer { pw in
                 partialB.withSharedMutablePointer { pb in
@@ -53,19 +52,10 @@ extension Conv1d: TrainableLayer {
                                             }
                                         }
                                     }
-                                    for (j, item) in items.enumerated() {
-                                        let target = gxp.base + item * cin * length
-                                        for ci in 0..<cin {
-                                            for kj in 0..<k {
-                                                let row = (ci * k + kj) * width + j * lout
-                                                let offset = kj * dilation - left
-                                                for t in 0..<lout {
-                                                    let position = t * stride + offset
-                                                    if position >= 0 && position < length {
-                                                        target[ci * length + position] += gcols[row + t]
-                                                    }
-                                                }
-                                            }
+                                    gcols.withUnsafeBufferPointer { gc in
+                                        for (j, item) in items.enumerated() {
+                                            col2im(gc.baseAddress! + j * lout, rowStride: width, outputLength: lout,
+                                                   inputLength: length, adding: gxp.base + item * cin * length)
                                         }
                                     }
                                 }

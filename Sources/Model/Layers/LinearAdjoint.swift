@@ -1,0 +1,77 @@
+/// The adjoint (transpose) of the linear part of conv and dense layers: `Wᵀs` for an output-shaped `s`. Gradients
+/// and every LRP rule (x ⊙ Wᵀ(R / z)) are built from it.
+extension Conv1d {
+    public func transposed(_ s: Tensor, inputLength length: Int, compute: Compute) -> Tensor {
+        let n = s.shape[0], cin = spec.inChannels, cout = spec.outChannels, lout = s.shape[2]
+        let rows = cin * spec.kernelSize
+        var result = Tensor(zeros: [n, cin, length])
+        guard n > 0 else { return result }
+        result.values.withSharedMutablePointer { out in
+            s.values.withUnsafeBufferPointer { sp in
+                weight.values.withUnsafeBufferPointer { w in
+                    compute.forEachChunk(of: n, chunk: Self.itemsPerChunk) { items in
+                        let width = items.count * lout
+                        var gathered = [Float](repeating: 0, count: cout * width)
+                        gathered.withUnsafeMutableBufferPointer { g in
+                            for (j, item) in items.enumerated() {
+                                for o in 0..<cout {
+                                    (g.baseAddress! + o * width + j * lout)
+                                        .update(from: sp.baseAddress! + (item * cout + o) * lout, count: lout)
+                                }
+                            }
+                        }
+                        var columns = [Float](repeating: 0, count: rows * width)
+                        gathered.withUnsafeBufferPointer { g in
+                            columns.withUnsafeMutableBufferPointer { c in
+                                sgemm(transposeA: true, transposeB: false, m: rows, n: width, k: cout,
+                                      a: w.baseAddress!, lda: rows, b: g.baseAddress!, ldb: width,
+                                      beta: 0, c: c.baseAddress!, ldc: width)
+                            }
+                        }
+                        columns.withUnsafeBufferPointer { c in
+                            for (j, item) in items.enumerated() {
+                                col2im(c.baseAddress! + j * lout, rowStride: width, outputLength: lout, inputLength: length,
+                                       adding: out.base + item * cin * length)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// Adds column row `ci·K + j`, step t back onto input position `t·stride + j·dilation − padLeft` (the inverse
+    /// lay-out of im2col, summing overlaps).
+    func col2im(_ columns: UnsafePointer<Float>, rowStride: Int, outputLength lout: Int, inputLength length: Int,
+                adding target: UnsafeMutablePointer<Float>) {
+        let k = spec.kernelSize, stride = spec.stride, dilation = spec.dilation, left = padding.left
+        for ci in 0..<spec.inChannels {
+            for j in 0..<k {
+                let row = columns + (ci * k + j) * rowStride
+                let offset = j * dilation - left
+                let low = offset >= 0 ? 0 : min(lout, (-offset + stride - 1) / stride)
+                let high = max(low, min(lout, length - offset <= 0 ? 0 : (length - offset + stride - 1) / stride))
+                let destination = target + ci * length + offset
+                for t in low..<high { destination[t * stride] += row[t] }
+            }
+        }
+    }
+}
+
+extension Dense {
+    public func transposed(_ s: Tensor, compute: Compute) -> Tensor {
+        let n = s.shape[0], fin = spec.inFeatures, fout = spec.outFeatures
+        var result = Tensor(zeros: [n, fin])
+        guard n > 0 else { return result }
+        result.values.withUnsafeMutableBufferPointer { r in
+            s.values.withUnsafeBufferPointer { sp in
+                weight.values.withUnsafeBufferPointer { w in
+                    sgemm(transposeA: false, transposeB: false, m: n, n: fin, k: fout, a: sp.baseAddress!, lda: fout,
+                          b: w.baseAddress!, ldb: fin, beta: 0, c: r.baseAddress!, ldc: fin)
+                }
+            }
+        }
+        return result
+    }
+}

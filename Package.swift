@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "GenomeIOTests", dependencies: ["GenomeIO", "TestSupport"]),
         .testTarget(name: "EncodingTests", dependencies: ["Encoding"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Tracks", "TestSupport"]),
-        .testTarget(name: "ExplainTests", dependencies: ["Explain", "Model", "Tracks", "TestSupport"]),
+        .testTarget(name: "ExplainTests", dependencies: ["Explain", "Model", "GenomeIO", "Encoding", "Tracks", "TestSupport"]),
         .testTarget(name: "TracksTests", dependencies: ["Tracks", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["GenomeIO", "Encoding", "Model", "Tracks", "TestSupport"]),
     ],

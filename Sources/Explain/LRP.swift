@@ -53,11 +53,17 @@ public struct LRP: Sendable {
 
     /// Explains output `target` for every window of `input` (`[N, 4, L]`).
     public func explain(_ input: Tensor, target: Int, compute: Compute) -> Explanation {
+        explain(input, targets: Array(repeating: target, count: input.shape[0]), compute: compute)
+    }
+
+    /// Explains output `targets[i]` for window i.
+    public func explain(_ input: Tensor, targets: [Int], compute: Compute) -> Explanation {
         let row = input.rowLength
         let parts = input.values.withUnsafeBufferPointer { x in
             compute.mapChunks(of: input.shape[0], chunk: Self.itemsPerChunk) { items in
                 explainChunk(Tensor(shape: [items.count] + input.shape.dropFirst(),
-                                    values: Array(x[(items.lowerBound * row)..<(items.upperBound * row)])), target: target)
+                                    values: Array(x[(items.lowerBound * row)..<(items.upperBound * row)])),
+                             targets: Array(targets[items]))
             }
         }
         var result = Explanation(relevance: Tensor(shape: input.shape, values: parts.flatMap(\.relevance.values)),
@@ -68,19 +74,39 @@ public struct LRP: Sendable {
         return result
     }
 
-    /// One chunk, on the calling thread.
-    private func explainChunk(_ input: Tensor, target: Int) -> Explanation {
+    /// The relevance at the input of every layer (index i: input of layer i; last: the output), for inspection.
+    func layerRelevances(_ input: Tensor, targets: [Int]) -> [Tensor] {
+        var recorded: [Tensor] = []
+        _ = explainChunk(input, targets: targets, record: &recorded)
+        return recorded
+    }
+
+    private func explainChunk(_ input: Tensor, targets: [Int]) -> Explanation {
+        var unused: [Tensor]? = nil
+        return explainChunk(input, targets: targets, record: &unused)
+    }
+
+    private func explainChunk(_ input: Tensor, targets: [Int], record: inout [Tensor]) -> Explanation {
+        var optional: [Tensor]? = []
+        let result = explainChunk(input, targets: targets, record: &optional)
+        record = optional!
+        return result
+    }
+
+    /// One chunk, on the calling thread; `record`, when not nil, receives every layer's input relevance.
+    private func explainChunk(_ input: Tensor, targets: [Int], record: inout [Tensor]?) -> Explanation {
         let serial = Compute(threads: 1)
         let activations = model.activations(input, compute: serial)
         let n = input.shape[0], outputs = model.outputs.count
         var relevance = Tensor(zeros: activations.last!.shape)
         var logits = [Float](repeating: 0, count: n), start = logits
         for i in 0..<n {
-            logits[i] = activations.last!.values[i * outputs + target]
+            logits[i] = activations.last!.values[i * outputs + targets[i]]
             start[i] = outputRelevance == .logit ? logits[i] : 1
-            relevance.values[i * outputs + target] = start[i]
+            relevance.values[i * outputs + targets[i]] = start[i]
         }
         var absorbable = [Float](repeating: 0, count: n)
+        record?.insert(relevance, at: 0)
         var orphans = 0
         var massChange = 0.0
         for index in stride(from: model.layers.count - 1, through: 0, by: -1) {
@@ -104,6 +130,7 @@ public struct LRP: Sendable {
                 relevance = PoolingRelevance.through(layer, input: x, output: y, relevance: relevance, stabilizer: stabilizer,
                                                      absorbable: &absorbable)
             }
+            record?.insert(relevance, at: 0)
         }
         let row = relevance.rowLength
         let sums = (0..<n).map { i in relevance.values[(i * row)..<((i + 1) * row)].reduce(0, +) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Explain
 import GenomeIO
 import Model
 import Tracks
@@ -46,6 +47,8 @@ enum Failure {
             return fail(error.message, code: 1)
         case let error as ModelError:
             return fail(error.message, code: 1)
+        case let error as ExplainError:
+            return fail(error.message, code: 2)
         default:
             let code = Plrp.exitCode(for: error)
             if code == .success {

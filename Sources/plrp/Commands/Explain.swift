@@ -1,0 +1,246 @@
+import ArgumentParser
+import Encoding
+import Explain
+import Foundation
+import GenomeIO
+import Model
+import Tracks
+
+extension Composite.Name: ExpressibleByArgument {}
+extension PruningPlan.Variant: ExpressibleByArgument {}
+extension OutputRelevance: ExpressibleByArgument {}
+
+/// `plrp explain`: relevance per window by LRP / PLRP, or a baseline.
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Explain a model's output on every window: relevance arrays, windows and a manifest.",
+        discussion: """
+        Writes DIR/ohe.npz and DIR/attr.npz ([N, 4, L] float32, key arr_0), DIR/windows.bed (row i = window i) and
+        DIR/manifest.json (parameters, rules per layer, and the conservation check: the worst deviation of Σ input
+        relevance from the output relevance). With --target all, each window appears once per output, window-major,
+        its windows.bed name suffixed with |OUTPUT.
+        """)
+
+    enum Method: String, ExpressibleByArgument, CaseIterable {
+        case lrp
+        case gradientXInput = "gradient-x-input"
+        case saliency
+        case ism
+    }
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Model file (.safetensors).")
+    var model: String
+
+    @Option(name: .shortAndLong, help: "Output folder.")
+    var out: String
+
+    @Option(help: "lrp (with --prune: PLRP), gradient-x-input, saliency, or ism (in-silico mutagenesis).")
+    var method: Method = .lrp
+
+    @Option(help: "LRP composite: \(Composite.Name.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var composite: Composite.Name = .epsilonPlus
+
+    @Option(name: .customLong("rule"), help: "Rule for one layer by name, LAYER=RULE (epsilon, zplus, alpha_beta, gamma, zbox, flat, wsquare, pass); repeatable.")
+    var rules: [String] = []
+
+    @Option(help: "ε of the epsilon rule.")
+    var epsilon: Float = 1e-6
+
+    @Option(help: "γ of the gamma rule.")
+    var gamma: Float = 0.25
+
+    @Option(help: "PLRP: fraction of positive relevance mass pruned at every prunable layer, or per layer NAME=P,NAME=P.")
+    var prune: String = "0"
+
+    @Option(help: "PLRP: fraction of negative relevance mass pruned (default: half the positive fraction).")
+    var pruneNeg: Float?
+
+    @Option(help: "PLRP variant: lambda (rescale kept relevance) or m (redo the step without pruned neurons).")
+    var plrp: PruningPlan.Variant = .lambda
+
+    @Option(help: "Output to explain: a name or index, or 'all'. Default: the top logit (softmax) or the first output.")
+    var target: String?
+
+    @Option(help: "Relevance at the output: the target logit's value (logit) or 1 (one, zennit's convention).")
+    var outputRelevance: OutputRelevance = .logit
+
+    @Flag(help: "Keep batch norms as layers (relevance passes through them) instead of folding them into conv/dense.")
+    var noMergeBatchnorm = false
+
+    @Option(help: "Windows per batch.")
+    var batchSize: Int = 256
+
+    @Flag(help: "No summary line on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if !(epsilon >= 0) || !(gamma >= 0) { throw ValidationError("--epsilon and --gamma must not be negative") }
+        if let pruneNeg, !(pruneNeg >= 0 && pruneNeg < 1) { throw ValidationError("--prune-neg must be a fraction in [0, 1)") }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+    }
+
+    func run() throws {
+        let started = Date()
+        let network = try ModelFile.load(path: model)
+        let plan = try pruningPlan()
+        let lrp = try LRP(model: network, composite: try compositeWithOverrides(), pruning: plan,
+                          outputRelevance: outputRelevance, mergeBatchNorm: !noMergeBatchnorm)
+        let sequences = try SequenceInput(input, defaultWindow: network.inputLength)
+        let length = network.inputLength
+        guard sequences.windowLength == length else {
+            throw UsageError("--window \(sequences.windowLength) does not match the model's input length, \(length)")
+        }
+        let targets = try resolveTargets(network)
+        let compute = Compute(threads: input.threads)
+        let encoder = OneHotEncoder(policy: input.iupac)
+
+        let folder = try OutputDirectory(path: out)
+        let oneHot = try NPZWriter(path: folder.stage("ohe.npz"), rowShape: [4, length])
+        let attributions = try NPZWriter(path: folder.stage("attr.npz"), rowShape: [4, length])
+        let bed = try TextFile(path: folder.stage("windows.bed"))
+        let manifestPath = folder.stage("manifest.json")
+        var worstAbsolute: Float = 0, worstRelative: Float = 0, unexplained = 0, orphans = 0, windows = 0
+        var worstMassChange = 0.0
+        var values: [Float] = []
+        try sequences.forEachBatch(size: batchSize) { batchWindows, bases in
+            values.removeAll(keepingCapacity: true)
+            if let bad = encoder.encode(bases, count: batchWindows.count, length: length, appendingTo: &values) {
+                throw sequences.invalidCharacter(at: bad, windows: batchWindows, bases: bases)
+            }
+            let batch = Tensor(shape: [batchWindows.count, 4, length], values: values)
+            var perTarget: [(task: Int?, relevance: Tensor)] = []
+            for target in targets.fixed.map({ $0.map(Optional.some) }) ?? [nil] {
+                let perWindow = target.map { Array(repeating: $0, count: batchWindows.count) }
+                    ?? topTargets(network, batch, compute: compute)
+                switch method {
+                case .lrp:
+                    let explanation = lrp.explain(batch, targets: perWindow, compute: compute)
+                    perTarget.append((target, explanation.relevance))
+                    let worst = explanation.worstDeviation
+                    worstAbsolute = max(worstAbsolute, worst.absolute)
+                    worstRelative = max(worstRelative, worst.relative)
+                    unexplained += explanation.unexplainedDeviations().count
+                    orphans += explanation.orphanedNeurons
+                    worstMassChange = max(worstMassChange, explanation.worstLayerMassChange)
+                case .gradientXInput:
+                    perTarget.append((target, InputGradient.timesInput(network, input: batch, targets: perWindow, compute: compute)))
+                case .saliency:
+                    perTarget.append((target, InputGradient.saliency(network, input: batch, targets: perWindow, compute: compute)))
+                case .ism:
+                    perTarget.append((target, InSilicoMutagenesis.compute(network, input: batch, targets: perWindow, compute: compute)))
+                }
+            }
+            if perTarget.count == 1 {
+                try oneHot.append(batch.values)
+                try attributions.append(perTarget[0].relevance.values)
+                for window in batchWindows { try bed.write(windowLine(window, sequences: sequences, suffix: nil)) }
+            } else {
+                // --target all: window-major, one row per window and output.
+                let row = 4 * length
+                for (w, window) in batchWindows.enumerated() {
+                    for (task, relevance) in perTarget {
+                        try oneHot.append(Array(batch.values[(w * row)..<((w + 1) * row)]))
+                        try attributions.append(Array(relevance.values[(w * row)..<((w + 1) * row)]))
+                        try bed.write(windowLine(window, sequences: sequences, suffix: network.outputs[task!]))
+                    }
+                }
+            }
+            windows += batchWindows.count
+        }
+        try oneHot.finish()
+        try attributions.finish()
+        try bed.close()
+        if unexplained > 0 {
+            Console.warn("\(unexplained) window(s) deviate from relevance conservation by more than biases and ε can absorb (worst \(worstAbsolute))")
+        }
+        let seconds = Date().timeIntervalSince(started)
+        var manifest = Manifest(command: "explain")
+        manifest.parameters = [
+            "method": method.rawValue, "composite": composite.rawValue, "epsilon": epsilon, "gamma": gamma,
+            "rules": Dictionary(uniqueKeysWithValues: lrp.rules.map { ($0.layer, $0.rule.description) }),
+            "prune": prune, "prune_neg": pruneNeg.map { $0 as Any } ?? NSNull(), "plrp": plrp.rawValue,
+            "target": target ?? "default", "targets": targets.fixed.map { $0.map { network.outputs[$0] } } ?? ["top logit per window"],
+            "output_relevance": outputRelevance.rawValue, "merge_batchnorm": !noMergeBatchnorm,
+            "batchnorms_merged": lrp.mergedBatchNorms, "batchnorms_kept": lrp.keptBatchNorms,
+            "window": length, "step": input.step ?? length, "edges": input.edges.rawValue, "iupac": input.iupac.rawValue,
+            "regions": input.regionTexts, "regions_file": input.regionsFile ?? NSNull(), "channel_order": "ACGT",
+        ]
+        try manifest.addInput(model)
+        try manifest.addInput(input.fasta)
+        try manifest.addInput(input.bam)
+        try manifest.addInput(input.sequences)
+        try manifest.addInput(input.regionsFile)
+        var results: [String: Any] = ["windows": windows, "rows": attributions.rows]
+        if method == .lrp {
+            results["conservation"] = [
+                "worst_absolute_deviation": worstAbsolute, "worst_relative_deviation": worstRelative,
+                "windows_beyond_bias_and_epsilon": unexplained,
+                "plrp_lambda_worst_layer_mass_change": worstMassChange, "plrp_m_orphaned_neurons": orphans,
+            ] as [String: Any]
+        }
+        manifest.results = results
+        manifest.timings = ["total": seconds]
+        try manifest.write(to: manifestPath)
+        try folder.commit()
+        if !quiet {
+            Console.note(String(format: "explained %d windows (%@) in %.2f s; worst conservation deviation %.3g → %@",
+                                windows, method == .lrp ? "\(composite.rawValue)\(plan.global > 0 || !plan.perLayer.isEmpty ? ", PLRP-\(plrp.rawValue)" : "")" : method.rawValue,
+                                seconds, Double(worstAbsolute), out))
+        }
+    }
+
+    private func windowLine(_ window: Window, sequences: SequenceInput, suffix: String?) -> String {
+        var line = WindowsBED.line(for: window, contigLength: sequences.contigs.length(of: window.contig) ?? window.end)
+        if let suffix {
+            var fields = line.dropLast().split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            fields[3] += "|\(suffix)"
+            line = fields.joined(separator: "\t") + "\n"
+        }
+        return line
+    }
+
+    private func pruningPlan() throws -> PruningPlan {
+        do {
+            let parsed = try PruningPlan.parse(prune)
+            return PruningPlan(global: parsed.global, perLayer: parsed.perLayer, negative: pruneNeg, variant: plrp)
+        } catch let error as ExplainError {
+            throw UsageError(error.message)
+        }
+    }
+
+    private func compositeWithOverrides() throws -> Composite {
+        var overrides: [String: Rule] = [:]
+        for text in rules {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw UsageError("--rule '\(text)': expected LAYER=RULE") }
+            do {
+                overrides[parts[0]] = try Rule.parse(parts[1], epsilon: epsilon, gamma: gamma)
+            } catch let error as ExplainError {
+                throw UsageError(error.message)
+            }
+        }
+        return Composite(composite, epsilon: epsilon, gamma: gamma, overrides: overrides)
+    }
+
+    /// Fixed targets (one, or every output for `all`), or nil for the top logit of each window (softmax default).
+    private func resolveTargets(_ network: SequentialModel) throws -> (fixed: [Int]?, Void) {
+        guard let target else {
+            return (network.architecture.outputActivation == .softmax ? nil : [0], ())
+        }
+        if target == "all" { return (Array(0..<network.outputs.count), ()) }
+        if let index = network.outputs.firstIndex(of: target) { return ([index], ()) }
+        if let index = Int(target), index >= 0, index < network.outputs.count { return ([index], ()) }
+        throw UsageError("--target '\(target)' is not an output of the model (\(network.outputs.joined(separator: ", ")), an index below \(network.outputs.count), or all)")
+    }
+
+    private func topTargets(_ network: SequentialModel, _ batch: Tensor, compute: Compute) -> [Int] {
+        let logits = network.logits(batch, compute: compute)
+        let width = network.outputs.count
+        return (0..<batch.shape[0]).map { i in
+            (0..<width).max { logits.values[i * width + $0] < logits.values[i * width + $1] }!
+        }
+    }
+}

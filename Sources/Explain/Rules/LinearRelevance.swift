@@ -24,15 +24,18 @@ struct LinearRelevance {
         func ratio(_ z: Tensor, _ epsilon: Float, bias: [Float]?, scale: Float = 1, mask: Tensor? = nil) -> Tensor {
             var s = r
             let perItem = z.rowLength
-            let channels = b?.count ?? 1
-            let positions = max(perItem / max(channels, 1), 1)
-            for i in 0..<z.count {
-                var value = r.values[i] / stabilized(z.values[i], epsilon)
-                if let mask, !(mask.values[i] != 0) { value = 0 }
-                s.values[i] = value
-                let channel = (i % perItem) / positions
-                let biasValue = bias.map { abs($0[min(channel, $0.count - 1)]) } ?? 0
-                absorbable[i / perItem] += scale * abs(value) * (biasValue + epsilon)
+            let magnitudes = bias?.map(abs) ?? []
+            let positions = magnitudes.isEmpty ? perItem : max(perItem / magnitudes.count, 1)
+            for item in 0..<(z.count / max(perItem, 1)) {
+                var absorbed: Float = 0
+                for j in 0..<perItem {
+                    let i = item * perItem + j
+                    var value = r.values[i] / stabilized(z.values[i], epsilon)
+                    if let mask, mask.values[i] == 0 { value = 0 }
+                    s.values[i] = value
+                    absorbed += abs(value) * ((magnitudes.isEmpty ? 0 : magnitudes[j / positions]) + epsilon)
+                }
+                absorbable[item] += scale * absorbed
             }
             return s
         }
@@ -42,6 +45,10 @@ struct LinearRelevance {
         }
 
         let xPos = x.map { max($0, 0) }, xNeg = x.map { min($0, 0) }
+        // After ReLU and on one-hot input there are no negative inputs: their terms are exactly zero, so skip them.
+        let hasNegative = x.values.contains { $0 < 0 }
+        func applyNegative(_ weight: [Float]) -> Tensor? { hasNegative ? apply(xNeg, weight, nil) : nil }
+        func backNegative(_ s: Tensor, _ weight: [Float]) -> Tensor? { hasNegative ? xNeg.multiplied(by: back(s, weight)) : nil }
         let wPos = w.map { max($0, 0) }, wNeg = w.map { min($0, 0) }
         let bPos = b?.map { max($0, 0) }, bNeg = b?.map { min($0, 0) }
         var result: Tensor
@@ -52,27 +59,27 @@ struct LinearRelevance {
             let s = ratio(apply(x, w, b), epsilon, bias: b)
             result = x.multiplied(by: back(s, w))
         case .zPlus:
-            let z = apply(xPos, wPos, bPos).adding(apply(xNeg, wNeg, nil))
+            let z = apply(xPos, wPos, bPos).adding(applyNegative(wNeg))
             let s = ratio(z, stabilizer, bias: bPos)
-            result = xPos.multiplied(by: back(s, wPos)).adding(xNeg.multiplied(by: back(s, wNeg)))
+            result = xPos.multiplied(by: back(s, wPos)).adding(backNegative(s, wNeg))
         case .alphaBeta(let alpha, let beta):
-            let zp = apply(xPos, wPos, bPos).adding(apply(xNeg, wNeg, nil))
-            let zn = apply(xPos, wNeg, bNeg).adding(apply(xNeg, wPos, nil))
+            let zp = apply(xPos, wPos, bPos).adding(applyNegative(wNeg))
+            let zn = apply(xPos, wNeg, bNeg).adding(applyNegative(wPos))
             let sp = ratio(zp, stabilizer, bias: bPos, scale: alpha)
             let sn = ratio(zn, stabilizer, bias: bNeg, scale: beta)
-            let positive = xPos.multiplied(by: back(sp, wPos)).adding(xNeg.multiplied(by: back(sp, wNeg)))
-            let negative = xPos.multiplied(by: back(sn, wNeg)).adding(xNeg.multiplied(by: back(sn, wPos)))
+            let positive = xPos.multiplied(by: back(sp, wPos)).adding(backNegative(sp, wNeg))
+            let negative = xPos.multiplied(by: back(sn, wNeg)).adding(backNegative(sn, wPos))
             result = positive.scaled(alpha).adding(negative.scaled(-beta))
         case .gamma(let gamma):
             let wUp = zip(w, wPos).map { $0 + gamma * $1 }, wDown = zip(w, wNeg).map { $0 + gamma * $1 }
             let bUp = b.map { zip($0, bPos!).map { $0 + gamma * $1 } }, bDown = b.map { zip($0, bNeg!).map { $0 + gamma * $1 } }
             let z = apply(x, w, b)
-            let zUp = apply(xPos, wUp, bUp).adding(apply(xNeg, wDown, nil))
-            let zDown = apply(xPos, wDown, bDown).adding(apply(xNeg, wUp, nil))
+            let zUp = apply(xPos, wUp, bUp).adding(applyNegative(wDown))
+            let zDown = apply(xPos, wDown, bDown).adding(applyNegative(wUp))
             let sUp = ratio(zUp, stabilizer, bias: bUp, mask: z.map { $0 > 0 ? 1 : 0 })
             let sDown = ratio(zDown, stabilizer, bias: bDown, mask: z.map { $0 < 0 ? 1 : 0 })
-            result = xPos.multiplied(by: back(sUp, wUp)).adding(xNeg.multiplied(by: back(sUp, wDown)))
-                .adding(xPos.multiplied(by: back(sDown, wDown))).adding(xNeg.multiplied(by: back(sDown, wUp)))
+            result = xPos.multiplied(by: back(sUp, wUp)).adding(backNegative(sUp, wDown))
+                .adding(xPos.multiplied(by: back(sDown, wDown))).adding(backNegative(sDown, wUp))
         case .zBox(let low, let high):
             let lows = x.map { _ in low }, highs = x.map { _ in high }
             let z = apply(x, w, b).adding(apply(lows, wPos, bPos).scaled(-1)).adding(apply(highs, wNeg, bNeg).scaled(-1))
@@ -100,6 +107,12 @@ extension Tensor {
         var out = self
         for i in 0..<count { out.values[i] += other.values[i] }
         return out
+    }
+
+    /// Adds `other` when there is one (a skipped, exactly-zero term otherwise).
+    func adding(_ other: Tensor?) -> Tensor {
+        guard let other else { return self }
+        return adding(other)
     }
 
     func multiplied(by other: Tensor) -> Tensor {

@@ -17,9 +17,11 @@ deps:
 build: deps
 	$(SWIFT) build -c release
 
-# The main job on the shipped data (until `plrp run` exists: one-hot windows over 1 Mb of dm3 chr2R).
+# The main job on the shipped data (until `plrp run` exists): the default promoter model explained with PLRP-λ over
+# 1 Mb of dm3 chr2R, a model that never saw chr2R.
 run: build
-	$(PLRP) encode --fasta data/genome/dm3_chr2R.fa.gz --region chr2R:1,000,001-2,000,000 --window 1000 -o results/encode
+	$(PLRP) explain --model data/models/default.safetensors --fasta data/genome/dm3_chr2R.fa.gz \
+	  --region chr2R:1,000,001-2,000,000 --step 150 --prune 0.5 --threads 2 -o results/explain
 
 # The whole suite; the last line is "N passed, N failed".
 test: deps

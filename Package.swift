@@ -42,7 +42,7 @@ let package = Package(
             ]
         ),
         // Paths to the shipped data and the built binary, and a subprocess runner, shared by the test targets.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Model"], path: "Tests/TestSupport"),
         .testTarget(name: "GenomeIOTests", dependencies: ["GenomeIO", "TestSupport"]),
         .testTarget(name: "EncodingTests", dependencies: ["Encoding"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Tracks", "TestSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+@_exported import struct Model.SeededRandom
 
 /// Where the repository, its shipped data and the built `plrp` binary are, seen from a test.
 public enum Repo {
@@ -87,15 +88,5 @@ public final class TemporaryFolder {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// A seeded generator (SplitMix64), so randomized tests repeat exactly.
-public struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The seeded generator randomized tests use (Model's SplitMix64), so they repeat exactly.
+public typealias SeededGenerator = SeededRandom

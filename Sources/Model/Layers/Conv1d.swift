@@ -60,16 +60,9 @@ public struct Conv1d: Layer {
             input.values.withUnsafeBufferPointer { x in
                 weight.values.withUnsafeBufferPointer { w in
                     compute.forEachChunk(of: n, chunk: Self.itemsPerChunk) { items in
-                        let m = items.count
-                        let width = m * lout
-                        var columns = [Float](repeating: 0, count: rows * width)
+                        let width = items.count * lout
+                        let columns = self.columns(x.baseAddress!, items: items, inputLength: length, outputLength: lout)
                         var result = [Float](repeating: 0, count: cout * width)
-                        columns.withUnsafeMutableBufferPointer { cols in
-                            for (j, item) in items.enumerated() {
-                                im2col(x.baseAddress! + item * cin * length, channels: cin, length: length,
-                                       outputLength: lout, into: cols.baseAddress! + j * lout, rowStride: width)
-                            }
-                        }
                         columns.withUnsafeBufferPointer { cols in
                             result.withUnsafeMutableBufferPointer { r in
                                 sgemm(transposeA: false, transposeB: false, m: cout, n: width, k: rows,

@@ -11,15 +11,7 @@ extension Conv1d {
                 weight.values.withUnsafeBufferPointer { w in
                     compute.forEachChunk(of: n, chunk: Self.itemsPerChunk) { items in
                         let width = items.count * lout
-                        var gathered = [Float](repeating: 0, count: cout * width)
-                        gathered.withUnsafeMutableBufferPointer { g in
-                            for (j, item) in items.enumerated() {
-                                for o in 0..<cout {
-                                    (g.baseAddress! + o * width + j * lout)
-                                        .update(from: sp.baseAddress! + (item * cout + o) * lout, count: lout)
-                                }
-                            }
-                        }
+                        let gathered = sideBySide(sp.baseAddress!, items: items, outputLength: lout)
                         var columns = [Float](repeating: 0, count: rows * width)
                         gathered.withUnsafeBufferPointer { g in
                             columns.withUnsafeMutableBufferPointer { c in
@@ -39,6 +31,34 @@ extension Conv1d {
             }
         }
         return result
+    }
+
+    /// The items' input columns side by side: `[Cin·K, items·Lout]`, item j in columns `j·Lout ..< (j+1)·Lout`.
+    func columns(_ x: UnsafePointer<Float>, items: Range<Int>, inputLength length: Int, outputLength lout: Int) -> [Float] {
+        let cin = spec.inChannels, width = items.count * lout
+        var columns = [Float](repeating: 0, count: cin * spec.kernelSize * width)
+        columns.withUnsafeMutableBufferPointer { cols in
+            for (j, item) in items.enumerated() {
+                im2col(x + item * cin * length, channels: cin, length: length, outputLength: lout,
+                       into: cols.baseAddress! + j * lout, rowStride: width)
+            }
+        }
+        return columns
+    }
+
+    /// Output-shaped values `[N, Cout, Lout]` of some items laid side by side as `[Cout, items·Lout]`, the layout the
+    /// chunk's sgemm works in.
+    func sideBySide(_ s: UnsafePointer<Float>, items: Range<Int>, outputLength lout: Int) -> [Float] {
+        let cout = spec.outChannels, width = items.count * lout
+        var gathered = [Float](repeating: 0, count: cout * width)
+        gathered.withUnsafeMutableBufferPointer { g in
+            for (j, item) in items.enumerated() {
+                for o in 0..<cout {
+                    (g.baseAddress! + o * width + j * lout).update(from: s + (item * cout + o) * lout, count: lout)
+                }
+            }
+        }
+        return gathered
     }
 
     /// Adds column row `ci·K + j`, step t back onto input position `t·stride + j·dilation − padLeft` (the inverse

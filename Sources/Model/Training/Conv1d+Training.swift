@@ -20,23 +20,13 @@ extension Conv1d: TrainableLayer {
                                 compute.forEachChunk(of: n, chunk: chunk) { items in
                                     let c = items.lowerBound / chunk
                                     let width = items.count * lout
-                                    var columns = [Float](repeating: 0, count: rows * width)
-                                    var gradients = [Float](repeating: 0, count: cout * width)
+                                    let columns = self.columns(x.baseAddress!, items: items, inputLength: length, outputLength: lout)
+                                    let gradients = sideBySide(gy.baseAddress!, items: items, outputLength: lout)
                                     var gcols = [Float](repeating: 0, count: rows * width)
-                                    columns.withUnsafeMutableBufferPointer { cols in
-                                        for (j, item) in items.enumerated() {
-                                            im2col(x.baseAddress! + item * cin * length, channels: cin, length: length,
-                                                   outputLength: lout, into: cols.baseAddress! + j * lout, rowStride: width)
-                                        }
-                                    }
-                                    for (j, item) in items.enumerated() {
+                                    for j in 0..<items.count {
                                         for o in 0..<cout {
-                                            let from = gy.baseAddress! + (item * cout + o) * lout
                                             var sum: Float = 0
-                                            for t in 0..<lout {
-                                                gradients[o * width + j * lout + t] = from[t]
-                                                sum += from[t]
-                                            }
+                                            for t in 0..<lout { sum += gradients[o * width + j * lout + t] }
                                             pb.base[c * cout + o] += sum
                                         }
                                     }

@@ -29,6 +29,7 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .target(name: "CPlatform"),
         .target(name: "GenomeIO", dependencies: ["CHTSlib"]),
         .target(name: "Encoding"),
         .target(name: "Model", dependencies: ["COpenBLAS", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
@@ -37,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "plrp",
             dependencies: [
-                "GenomeIO", "Encoding", "Model", "Explain", "Tracks",
+                "CPlatform", "GenomeIO", "Encoding", "Model", "Explain", "Tracks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -13,8 +13,22 @@ public struct Tensor: Sendable, Equatable {
         self.init(shape: shape, values: [Float](repeating: 0, count: shape.reduce(1, *)))
     }
 
+    /// A tensor whose values the caller overwrites completely before reading (skips zero-filling).
+    init(overwrittenShape shape: [Int]) {
+        self.init(shape: shape, values: [Float](overwritten: shape.reduce(1, *)))
+    }
+
     public var count: Int { values.count }
 
     /// Elements per batch item.
     public var rowLength: Int { shape.dropFirst().reduce(1, *) }
+}
+
+extension Array where Element == Float {
+    /// An array of `count` floats whose values the caller overwrites completely before reading.
+    init(overwritten count: Int) {
+        self.init(unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = count
+        }
+    }
 }

@@ -53,7 +53,7 @@ public struct Conv1d: Layer {
         let (n, cin, length) = (input.shape[0], input.shape[1], input.shape[2])
         let cout = spec.outChannels
         let lout = outputLength(for: length)
-        var output = Tensor(zeros: [n, cout, lout])
+        var output = Tensor(overwrittenShape: [n, cout, lout])
         guard n > 0 else { return output }
         let rows = cin * spec.kernelSize
         output.values.withSharedMutablePointer { out in
@@ -62,7 +62,7 @@ public struct Conv1d: Layer {
                     compute.forEachChunk(of: n, chunk: Self.itemsPerChunk) { items in
                         let width = items.count * lout
                         let columns = self.columns(x.baseAddress!, items: items, inputLength: length, outputLength: lout)
-                        var result = [Float](repeating: 0, count: cout * width)
+                        var result = [Float](overwritten: cout * width)
                         columns.withUnsafeBufferPointer { cols in
                             result.withUnsafeMutableBufferPointer { r in
                                 sgemm(transposeA: false, transposeB: false, m: cout, n: width, k: rows,

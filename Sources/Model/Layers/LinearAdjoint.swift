@@ -36,7 +36,7 @@ extension Conv1d {
     /// The items' input columns side by side: `[Cin·K, items·Lout]`, item j in columns `j·Lout ..< (j+1)·Lout`.
     func columns(_ x: UnsafePointer<Float>, items: Range<Int>, inputLength length: Int, outputLength lout: Int) -> [Float] {
         let cin = spec.inChannels, width = items.count * lout
-        var columns = [Float](repeating: 0, count: cin * spec.kernelSize * width)
+        var columns = [Float](overwritten: cin * spec.kernelSize * width)
         columns.withUnsafeMutableBufferPointer { cols in
             for (j, item) in items.enumerated() {
                 im2col(x + item * cin * length, channels: cin, length: length, outputLength: lout,
@@ -50,7 +50,7 @@ extension Conv1d {
     /// chunk's sgemm works in.
     func sideBySide(_ s: UnsafePointer<Float>, items: Range<Int>, outputLength lout: Int) -> [Float] {
         let cout = spec.outChannels, width = items.count * lout
-        var gathered = [Float](repeating: 0, count: cout * width)
+        var gathered = [Float](overwritten: cout * width)
         gathered.withUnsafeMutableBufferPointer { g in
             for (j, item) in items.enumerated() {
                 for o in 0..<cout {

@@ -19,7 +19,7 @@ public struct Pool1d: Layer {
         let (n, channels, length) = (input.shape[0], input.shape[1], input.shape[2])
         let k = spec.kernelSize, stride = spec.stride
         let lout = (length - k) / stride + 1
-        var output = Tensor(zeros: [n, channels, lout])
+        var output = Tensor(overwrittenShape: [n, channels, lout])
         let isMax = spec.kind == .maxpool1d
         input.values.withUnsafeBufferPointer { xb in
             output.values.withUnsafeMutableBufferPointer { yb in

@@ -1,0 +1,7 @@
+#include "platform.h"
+#include <malloc.h>
+
+void plrp_keep_freed_memory(void) {
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}

@@ -15,13 +15,18 @@ mkdir -p "$work"
 windows=4096
 region="chr2R:1000001-$((1000000 + windows * 300))"
 
-run() {  # name, extra arguments: prints windows/s end to end
-  local start end
-  start=$(date +%s.%N)
-  "$plrp" explain --model "$model" --fasta data/genome/dm3_chr2R.fa.gz --region "$region" --threads "$threads" \
-    -o "$work/$1" --quiet "${@:2}"
-  end=$(date +%s.%N)
-  echo "$windows / ($end - $start)" | bc -l
+run() {  # name, extra arguments: prints windows/s end to end, the best of 3 runs (as for zennit: best of 2)
+  local start end best=0 rate
+  for _ in 1 2 3; do
+    rm -rf "$work/$1"
+    start=$(date +%s.%N)
+    "$plrp" explain --model "$model" --fasta data/genome/dm3_chr2R.fa.gz --region "$region" --threads "$threads" \
+      -o "$work/$1" --quiet "${@:2}"
+    end=$(date +%s.%N)
+    rate=$(echo "$windows / ($end - $start)" | bc -l)
+    best=$(echo "if ($rate > $best) $rate else $best" | bc -l)
+  done
+  echo "$best"
 }
 lrp=$(run lrp)
 lambda=$(run lambda --prune 0.5 --plrp lambda)

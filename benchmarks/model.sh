@@ -19,9 +19,13 @@ windows=4096
 region="chr2R:1000001-$((1000000 + windows * length))"
 
 "$plrp" encode --fasta data/genome/dm3_chr2R.fa.gz --region "$region" --window "$length" -o "$work/ohe" --quiet
-start=$(date +%s.%N)
-"$plrp" predict --model "$model" --fasta data/genome/dm3_chr2R.fa.gz --region "$region" --threads "$threads" -o "$work/p.tsv"
-plrp_seconds=$(echo "$(date +%s.%N) - $start" | bc)
+plrp_seconds=1000
+for _ in 1 2 3; do  # best of 3, as PyTorch's side is best of 3
+  start=$(date +%s.%N)
+  "$plrp" predict --model "$model" --fasta data/genome/dm3_chr2R.fa.gz --region "$region" --threads "$threads" -o "$work/p.tsv"
+  seconds=$(echo "$(date +%s.%N) - $start" | bc)
+  plrp_seconds=$(echo "if ($seconds < $plrp_seconds) $seconds else $plrp_seconds" | bc -l)
+done
 plrp_rate=$(echo "$windows / $plrp_seconds" | bc -l)
 torch_rate=$("$python" benchmarks/model_torch.py predict "$model" "$work/ohe/ohe.npz" "$threads")
 printf 'inference, %d windows of %d bp, %d threads\n' "$windows" "$length" "$threads"

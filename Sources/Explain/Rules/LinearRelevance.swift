@@ -44,11 +44,12 @@ struct LinearRelevance {
             map.apply(input, weight: weight, bias: bias, compute: compute)
         }
 
-        let xPos = x.map { max($0, 0) }, xNeg = x.map { min($0, 0) }
-        // After ReLU and on one-hot input there are no negative inputs: their terms are exactly zero, so skip them.
+        // After ReLU and on one-hot input there are no negative inputs: x⁺ = x and every x⁻ term is exactly zero.
         let hasNegative = x.values.contains { $0 < 0 }
+        let xPos = hasNegative ? x.map { max($0, 0) } : x
+        let xNeg = hasNegative ? x.map { min($0, 0) } : x
         func applyNegative(_ weight: [Float]) -> Tensor? { hasNegative ? apply(xNeg, weight, nil) : nil }
-        func backNegative(_ s: Tensor, _ weight: [Float]) -> Tensor? { hasNegative ? xNeg.multiplied(by: back(s, weight)) : nil }
+        func backNegative(_ s: Tensor, _ weight: [Float]) -> Tensor? { hasNegative ? back(s, weight).multiplied(by: xNeg) : nil }
         let wPos = w.map { max($0, 0) }, wNeg = w.map { min($0, 0) }
         let bPos = b?.map { max($0, 0) }, bNeg = b?.map { min($0, 0) }
         var result: Tensor
@@ -57,18 +58,18 @@ struct LinearRelevance {
             result = r
         case .epsilon(let epsilon):
             let s = ratio(apply(x, w, b), epsilon, bias: b)
-            result = x.multiplied(by: back(s, w))
+            result = back(s, w).multiplied(by: x)
         case .zPlus:
             let z = apply(xPos, wPos, bPos).adding(applyNegative(wNeg))
             let s = ratio(z, stabilizer, bias: bPos)
-            result = xPos.multiplied(by: back(s, wPos)).adding(backNegative(s, wNeg))
+            result = back(s, wPos).multiplied(by: xPos).adding(backNegative(s, wNeg))
         case .alphaBeta(let alpha, let beta):
             let zp = apply(xPos, wPos, bPos).adding(applyNegative(wNeg))
             let zn = apply(xPos, wNeg, bNeg).adding(applyNegative(wPos))
             let sp = ratio(zp, stabilizer, bias: bPos, scale: alpha)
             let sn = ratio(zn, stabilizer, bias: bNeg, scale: beta)
-            let positive = xPos.multiplied(by: back(sp, wPos)).adding(backNegative(sp, wNeg))
-            let negative = xPos.multiplied(by: back(sn, wNeg)).adding(backNegative(sn, wPos))
+            let positive = back(sp, wPos).multiplied(by: xPos).adding(backNegative(sp, wNeg))
+            let negative = back(sn, wNeg).multiplied(by: xPos).adding(backNegative(sn, wPos))
             result = positive.scaled(alpha).adding(negative.scaled(-beta))
         case .gamma(let gamma):
             let wUp = zip(w, wPos).map { $0 + gamma * $1 }, wDown = zip(w, wNeg).map { $0 + gamma * $1 }
@@ -78,13 +79,13 @@ struct LinearRelevance {
             let zDown = apply(xPos, wDown, bDown).adding(applyNegative(wUp))
             let sUp = ratio(zUp, stabilizer, bias: bUp, mask: z.map { $0 > 0 ? 1 : 0 })
             let sDown = ratio(zDown, stabilizer, bias: bDown, mask: z.map { $0 < 0 ? 1 : 0 })
-            result = xPos.multiplied(by: back(sUp, wUp)).adding(backNegative(sUp, wDown))
-                .adding(xPos.multiplied(by: back(sDown, wDown))).adding(backNegative(sDown, wUp))
+            result = back(sUp, wUp).multiplied(by: xPos).adding(backNegative(sUp, wDown))
+                .adding(back(sDown, wDown).multiplied(by: xPos)).adding(backNegative(sDown, wUp))
         case .zBox(let low, let high):
             let lows = x.map { _ in low }, highs = x.map { _ in high }
             let z = apply(x, w, b).adding(apply(lows, wPos, bPos).scaled(-1)).adding(apply(highs, wNeg, bNeg).scaled(-1))
             let s = ratio(z, stabilizer, bias: nil)
-            result = x.multiplied(by: back(s, w)).adding(lows.multiplied(by: back(s, wPos)).scaled(-1))
+            result = back(s, w).multiplied(by: x).adding(lows.multiplied(by: back(s, wPos)).scaled(-1))
                 .adding(highs.multiplied(by: back(s, wNeg)).scaled(-1))
         case .flat:
             let ones = w.map { _ in Float(1) }
@@ -105,7 +106,9 @@ extension Tensor {
 
     func adding(_ other: Tensor) -> Tensor {
         var out = self
-        for i in 0..<count { out.values[i] += other.values[i] }
+        out.values.withUnsafeMutableBufferPointer { o in
+            other.values.withUnsafeBufferPointer { p in for i in 0..<o.count { o[i] += p[i] } }
+        }
         return out
     }
 
@@ -117,7 +120,9 @@ extension Tensor {
 
     func multiplied(by other: Tensor) -> Tensor {
         var out = self
-        for i in 0..<count { out.values[i] *= other.values[i] }
+        out.values.withUnsafeMutableBufferPointer { o in
+            other.values.withUnsafeBufferPointer { p in for i in 0..<o.count { o[i] *= p[i] } }
+        }
         return out
     }
 

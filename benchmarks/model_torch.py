@@ -37,12 +37,15 @@ else:
     model.train()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = torch.nn.BCEWithLogitsLoss()
-    order = torch.randperm(len(x))
-    start = time.perf_counter()
-    for i in range(0, len(x), 64):
-        index = order[i:i + 64]
-        optimizer.zero_grad()
-        loss = loss_fn(model(x[index]), y[index])
-        loss.backward()
-        optimizer.step()
-    print(f"{time.perf_counter() - start:.2f}")
+    best = float("inf")
+    for _ in range(3):  # best of 3 epochs, as plrp's side
+        order = torch.randperm(len(x))
+        start = time.perf_counter()
+        for i in range(0, len(x), 64):
+            index = order[i:i + 64]
+            optimizer.zero_grad()
+            loss = loss_fn(model(x[index]), y[index])
+            loss.backward()
+            optimizer.step()
+        best = min(best, time.perf_counter() - start)
+    print(f"{best:.2f}")

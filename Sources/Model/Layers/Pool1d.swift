@@ -22,9 +22,10 @@ public struct Pool1d: Layer {
         var output = Tensor(overwrittenShape: [n, channels, lout])
         let isMax = spec.kind == .maxpool1d
         input.values.withUnsafeBufferPointer { xb in
-            output.values.withUnsafeMutableBufferPointer { yb in
-                let x = xb.baseAddress!, y = yb.baseAddress!
-                for row in 0..<(n * channels) {
+            output.values.withSharedMutablePointer { shared in
+              compute.forEachChunk(of: n, chunk: 8) { items in
+                let x = xb.baseAddress!, y = shared.base
+                for row in (items.lowerBound * channels)..<(items.upperBound * channels) {
                     let src = x + row * length, dst = y + row * lout
                     for t in 0..<lout {
                         let start = src + t * stride
@@ -39,6 +40,7 @@ public struct Pool1d: Layer {
                         }
                     }
                 }
+              }
             }
         }
         return output

@@ -5,15 +5,22 @@ extension Pool1d: TrainableLayer {
         let lout = output.shape[2], k = spec.kernelSize, stride = spec.stride
         var g = Tensor(zeros: input.shape)
         input.values.withUnsafeBufferPointer { x in
-            for row in 0..<(n * channels) {
-                let src = row * length, dst = row * lout
-                for t in 0..<lout {
-                    let gy = outputGradient.values[dst + t]
-                    if spec.kind == .maxpool1d {
-                        g.values[src + winner(in: x, offset: src, output: t)] += gy
-                    } else {
-                        for j in 0..<k { g.values[src + t * stride + j] += gy / Float(k) }
+            outputGradient.values.withUnsafeBufferPointer { gyb in
+                g.values.withSharedMutablePointer { shared in
+                  compute.forEachChunk(of: n, chunk: 8) { items in
+                    let gy = gyb.baseAddress!, gx = shared.base
+                    for row in (items.lowerBound * channels)..<(items.upperBound * channels) {
+                        let src = row * length, dst = row * lout
+                        for t in 0..<lout {
+                            let value = gy[dst + t]
+                            if spec.kind == .maxpool1d {
+                                gx[src + winner(in: x, offset: src, output: t)] += value
+                            } else {
+                                for j in 0..<k { gx[src + t * stride + j] += value / Float(k) }
+                            }
+                        }
                     }
+                  }
                 }
             }
         }

@@ -45,16 +45,27 @@ extension Elementwise: TrainableLayer {
     public func backward(input: Tensor, output: Tensor, cache: TrainingCache, outputGradient: Tensor,
                          compute: Compute) -> (input: Tensor, parameters: [Tensor]) {
         var g = outputGradient
-        let x = input.values, y = output.values
-        switch spec.kind {
-        case .relu: for i in 0..<g.count where x[i] <= 0 { g.values[i] = 0 }
-        case .elu: for i in 0..<g.count where x[i] <= 0 { g.values[i] *= y[i] + 1 }
-        case .exp: for i in 0..<g.count { g.values[i] *= y[i] }
-        case .sigmoid: for i in 0..<g.count { g.values[i] *= y[i] * (1 - y[i]) }
-        case .tanh: for i in 0..<g.count { g.values[i] *= 1 - y[i] * y[i] }
-        case .softplus: for i in 0..<g.count where x[i] <= 20 { g.values[i] *= 1 - expf(-y[i]) }
-        case .dropout: if !cache.values.isEmpty { for i in 0..<g.count { g.values[i] *= cache.values[i] } }
-        default: break
+        let mask = cache.values
+        g.values.withSharedMutablePointer { shared in
+            input.values.withUnsafeBufferPointer { xb in
+                output.values.withUnsafeBufferPointer { yb in
+                  // Element-wise, so any split gives the same numbers; fixed chunks keep the work even.
+                  compute.forEachChunk(of: outputGradient.count, chunk: 1 << 16) { range in
+                    let g = shared.base + range.lowerBound, x = xb.baseAddress! + range.lowerBound
+                    let y = yb.baseAddress! + range.lowerBound, n = range.count
+                    switch spec.kind {
+                    case .relu: for i in 0..<n { g[i] = x[i] > 0 ? g[i] : 0 }
+                    case .elu: for i in 0..<n where x[i] <= 0 { g[i] *= y[i] + 1 }
+                    case .exp: for i in 0..<n { g[i] *= y[i] }
+                    case .sigmoid: for i in 0..<n { g[i] *= y[i] * (1 - y[i]) }
+                    case .tanh: for i in 0..<n { g[i] *= 1 - y[i] * y[i] }
+                    case .softplus: for i in 0..<n where x[i] <= 20 { g[i] *= 1 - expf(-y[i]) }
+                    case .dropout: if !mask.isEmpty { for i in 0..<n { g[i] *= mask[range.lowerBound + i] } }
+                    default: break
+                    }
+                  }
+                }
+            }
         }
         return (g, [])
     }

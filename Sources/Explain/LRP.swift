@@ -61,9 +61,10 @@ public struct LRP: Sendable {
         let row = input.rowLength
         let parts = input.values.withUnsafeBufferPointer { x in
             compute.mapChunks(of: input.shape[0], chunk: Self.itemsPerChunk) { items in
-                explainChunk(Tensor(shape: [items.count] + input.shape.dropFirst(),
-                                    values: Array(x[(items.lowerBound * row)..<(items.upperBound * row)])),
-                             targets: Array(targets[items]))
+                var unrecorded: [Tensor]? = nil
+                return explainChunk(Tensor(shape: [items.count] + input.shape.dropFirst(),
+                                           values: Array(x[(items.lowerBound * row)..<(items.upperBound * row)])),
+                                    targets: Array(targets[items]), record: &unrecorded)
             }
         }
         var result = Explanation(relevance: Tensor(shape: input.shape, values: parts.flatMap(\.relevance.values)),
@@ -76,21 +77,9 @@ public struct LRP: Sendable {
 
     /// The relevance at the input of every layer (index i: input of layer i; last: the output), for inspection.
     func layerRelevances(_ input: Tensor, targets: [Int]) -> [Tensor] {
-        var recorded: [Tensor] = []
+        var recorded: [Tensor]? = []
         _ = explainChunk(input, targets: targets, record: &recorded)
-        return recorded
-    }
-
-    private func explainChunk(_ input: Tensor, targets: [Int]) -> Explanation {
-        var unused: [Tensor]? = nil
-        return explainChunk(input, targets: targets, record: &unused)
-    }
-
-    private func explainChunk(_ input: Tensor, targets: [Int], record: inout [Tensor]) -> Explanation {
-        var optional: [Tensor]? = []
-        let result = explainChunk(input, targets: targets, record: &optional)
-        record = optional!
-        return result
+        return recorded!
     }
 
     /// One chunk, on the calling thread; `record`, when not nil, receives every layer's input relevance.

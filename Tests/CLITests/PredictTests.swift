@@ -87,3 +87,16 @@ final class PredictTests: XCTestCase {
         XCTAssertTrue(header.stderr.contains("h.fa:1: record 'a' has no sequence"), header.stderr)
     }
 }
+
+/// Writing to a device must not replace it: outputs are staged and renamed only for regular files.
+final class DeviceOutputTests: XCTestCase {
+    func testDevNullStaysADevice() throws {
+        let model = Repo.fixture("models/a_bn_pools.safetensors")
+        let predict = try plrp("predict", "--model", model, "--fasta", Repo.genome, "--region", "chr2R:1-400", "-o", "/dev/null")
+        XCTAssertEqual(predict.status, 0, predict.stderr)
+        let imported = try plrp("model", "import", Repo.fixture("models/a_bn_pools.ts.onnx"), "-o", "/dev/null")
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let type = try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType
+        XCTAssertEqual(type, .typeCharacterSpecial)
+    }
+}

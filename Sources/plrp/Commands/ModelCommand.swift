@@ -45,8 +45,10 @@ struct ModelCommand: ParsableCommand {
             }
             let file = try OutputFile(path: out)
             guard let staging = file.stagingPath else { throw UsageError("-o must name a file") }
-            guard FileManager.default.createFile(atPath: staging, contents: ModelFile.encode(model)) else {
-                throw DataError("cannot write '\(out)'")
+            do {
+                try ModelFile.encode(model).write(to: URL(fileURLWithPath: staging))
+            } catch {
+                throw DataError("cannot write '\(out)': \(error.localizedDescription)")
             }
             try file.commit()
             print(ModelSummary.text(model, path: out), terminator: "")

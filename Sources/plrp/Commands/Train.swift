@@ -165,7 +165,12 @@ struct Train: ParsableCommand {
         }
     }
 
+    /// Writes in place (not atomically: the path is already a staging name, or a device such as /dev/null).
     private func write(_ data: Data, to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: data) else { throw DataError("cannot write '\(path)'") }
+        do {
+            try data.write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw DataError("cannot write '\(path)': \(error.localizedDescription)")
+        }
     }
 }

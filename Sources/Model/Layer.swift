@@ -7,10 +7,14 @@ public protocol Layer: Sendable {
     func forward(_ input: Tensor, compute: Compute) -> Tensor
     /// Its tensors under their `state_dict` suffixes (`weight`, `bias`, `running_mean`, …).
     var parameters: [(suffix: String, tensor: Tensor)] { get }
+    /// Replaces `x` by the layer's output; layers that can work in place avoid a copy.
+    func forward(inPlace x: inout Tensor, compute: Compute)
 }
 
 extension Layer {
     public var parameters: [(suffix: String, tensor: Tensor)] { [] }
+
+    public func forward(inPlace x: inout Tensor, compute: Compute) { x = forward(x, compute: compute) }
 
     /// Number of trainable values (running statistics excluded).
     public var parameterCount: Int {

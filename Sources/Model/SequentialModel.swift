@@ -45,7 +45,7 @@ public struct SequentialModel: Sendable {
                 compute.forEachChunk(of: n, chunk: Self.itemsPerChunk) { items in
                     var activation = Tensor(shape: [items.count] + shapes[0],
                                             values: Array(x[(items.lowerBound * row)..<(items.upperBound * row)]))
-                    for layer in layers { activation = layer.forward(activation, compute: serial) }
+                    for layer in layers { layer.forward(inPlace: &activation, compute: serial) }
                     (out.base + items.lowerBound * width).update(from: activation.values, count: activation.count)
                 }
             }

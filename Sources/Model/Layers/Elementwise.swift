@@ -13,9 +13,14 @@ public struct Elementwise: Layer {
     public func outputShape(for input: [Int]) throws -> [Int] { input }
 
     public func forward(_ input: Tensor, compute: Compute) -> Tensor {
-        guard spec.kind != .dropout else { return input }
         var output = input
-        output.values.withUnsafeMutableBufferPointer { y in
+        forward(inPlace: &output, compute: compute)
+        return output
+    }
+
+    public func forward(inPlace x: inout Tensor, compute: Compute) {
+        guard spec.kind != .dropout else { return }
+        x.values.withUnsafeMutableBufferPointer { y in
             let p = y.baseAddress!, n = y.count
             // One loop per function, so that the compiler can vectorise the common ones.
             switch spec.kind {
@@ -28,7 +33,6 @@ public struct Elementwise: Layer {
             default: break
             }
         }
-        return output
     }
 
     static func function(_ kind: LayerKind) -> (Float) -> Float {

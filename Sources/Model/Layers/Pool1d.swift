@@ -30,9 +30,13 @@ public struct Pool1d: Layer {
                     for t in 0..<lout {
                         let start = src + t * stride
                         if isMax {
-                            var best = start[0]
-                            for j in 1..<k { best = max(best, start[j]) }
-                            dst[t] = best
+                            if k == 4 {
+                                dst[t] = max(max(start[0], start[1]), max(start[2], start[3]))
+                            } else {
+                                var best = start[0]
+                                for j in 1..<k { best = max(best, start[j]) }
+                                dst[t] = best
+                            }
                         } else {
                             var sum: Float = 0
                             for j in 0..<k { sum += start[j] }

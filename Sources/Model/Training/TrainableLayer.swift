@@ -54,7 +54,20 @@ extension Elementwise: TrainableLayer {
                     let g = shared.base + range.lowerBound, x = xb.baseAddress! + range.lowerBound
                     let y = yb.baseAddress! + range.lowerBound, n = range.count
                     switch spec.kind {
-                    case .relu: for i in 0..<n { g[i] = x[i] > 0 ? g[i] : 0 }
+                    case .relu:
+                        // Eight at a time through SIMD, as the compiler does not vectorise the pointer loop itself.
+                        var i = 0
+                        while i + 8 <= n {
+                            let xs = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                            var gs = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
+                            gs.replace(with: 0, where: xs .<= 0)
+                            UnsafeMutableRawPointer(g + i).storeBytes(of: gs, as: SIMD8<Float>.self)
+                            i += 8
+                        }
+                        while i < n {
+                            if x[i] <= 0 { g[i] = 0 }
+                            i += 1
+                        }
                     case .elu: for i in 0..<n where x[i] <= 0 { g[i] *= y[i] + 1 }
                     case .exp: for i in 0..<n { g[i] *= y[i] }
                     case .sigmoid: for i in 0..<n { g[i] *= y[i] * (1 - y[i]) }

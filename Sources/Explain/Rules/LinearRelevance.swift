@@ -26,16 +26,21 @@ struct LinearRelevance {
             let perItem = z.rowLength
             let magnitudes = bias?.map(abs) ?? []
             let positions = magnitudes.isEmpty ? perItem : max(perItem / magnitudes.count, 1)
-            for item in 0..<(z.count / max(perItem, 1)) {
-                var absorbed: Float = 0
-                for j in 0..<perItem {
-                    let i = item * perItem + j
-                    var value = r.values[i] / stabilized(z.values[i], epsilon)
-                    if let mask, mask.values[i] == 0 { value = 0 }
-                    s.values[i] = value
-                    absorbed += abs(value) * ((magnitudes.isEmpty ? 0 : magnitudes[j / positions]) + epsilon)
+            s.values.withUnsafeMutableBufferPointer { sb in
+                z.values.withUnsafeBufferPointer { zb in
+                    for item in 0..<(z.count / max(perItem, 1)) {
+                        var absorbed: Float = 0
+                        let base = item * perItem
+                        for j in 0..<perItem {
+                            let i = base + j
+                            var value = sb[i] / stabilized(zb[i], epsilon)
+                            if let mask, mask.values[i] == 0 { value = 0 }
+                            sb[i] = value
+                            absorbed += abs(value) * ((magnitudes.isEmpty ? 0 : magnitudes[j / positions]) + epsilon)
+                        }
+                        absorbable[item] += scale * absorbed
+                    }
                 }
-                absorbable[item] += scale * absorbed
             }
             return s
         }

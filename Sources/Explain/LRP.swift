@@ -132,7 +132,7 @@ public struct LRP: Sendable {
                        input x: Tensor, output upper: Tensor) -> (relevance: Tensor, orphans: Int, massChange: Double, absorbable: [Float]) {
         let n = r.shape[0], row = r.rowLength
         var mask = Tensor(zeros: r.shape)
-        var order: [Int32] = []
+        var order: [UInt64] = []
         order.reserveCapacity(row)
         r.values.withUnsafeBufferPointer { values in
             mask.values.withUnsafeMutableBufferPointer { m in

@@ -8,7 +8,7 @@ import XCTest
 final class PruningTests: XCTestCase {
     func mask(_ values: [Float], _ p: Float, _ q: Float) -> [Float] {
         var m = [Float](repeating: 0, count: values.count)
-        var order: [Int32] = []
+        var order: [UInt64] = []
         values.withUnsafeBufferPointer { v in
             m.withUnsafeMutableBufferPointer { RelevancePruning.mask(v, positive: p, negative: q, mask: $0, order: &order) }
         }
@@ -95,7 +95,7 @@ final class PruningTests: XCTestCase {
             var zeroWhereMasked = 0, maskedTotal = 0
             for item in 0..<8 {
                 var m = [Float](repeating: 0, count: row)
-                var order: [Int32] = []
+                var order: [UInt64] = []
                 unpruned.values[(item * row)..<((item + 1) * row)].withUnsafeBufferPointer { v in
                     m.withUnsafeMutableBufferPointer { RelevancePruning.mask(v, positive: 0.5, negative: 0.25, mask: $0, order: &order) }
                 }

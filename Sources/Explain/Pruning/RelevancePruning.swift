@@ -2,35 +2,36 @@
 /// longest prefix of entries sorted by ascending magnitude (ties by index) whose mass is at most p of that sign's
 /// total is pruned.
 enum RelevancePruning {
-    /// Fills `mask` (1 kept, 0 pruned) for `values`; `order` is scratch space of the same count.
+    /// Fills `mask` (1 kept, 0 pruned) for `values`; `order` is scratch space.
     static func mask(_ values: UnsafeBufferPointer<Float>, positive p: Float, negative q: Float,
-                     mask: UnsafeMutableBufferPointer<Float>, order: inout [Int32]) {
+                     mask: UnsafeMutableBufferPointer<Float>, order: inout [UInt64]) {
         for i in 0..<values.count { mask[i] = 1 }
         prune(values, sign: 1, fraction: p, mask: mask, order: &order)
         prune(values, sign: -1, fraction: q, mask: mask, order: &order)
     }
 
     private static func prune(_ values: UnsafeBufferPointer<Float>, sign: Float, fraction: Float,
-                              mask: UnsafeMutableBufferPointer<Float>, order: inout [Int32]) {
+                              mask: UnsafeMutableBufferPointer<Float>, order: inout [UInt64]) {
         guard fraction > 0 else { return }
         order.removeAll(keepingCapacity: true)
         var total: Double = 0
+        // Sort keys: the magnitude's bits (which order like the positive floats they encode), then the index, so
+        // that one integer sort gives ascending magnitude with ties broken by index.
         for i in 0..<values.count where values[i] * sign > 0 {
-            order.append(Int32(i))
-            total += Double(values[i] * sign)
+            let magnitude = values[i] * sign
+            order.append(UInt64(magnitude.bitPattern) << 32 | UInt64(i))
+            total += Double(magnitude)
         }
         guard total > 0 else { return }
-        order.sort { a, b in
-            let va = values[Int(a)] * sign, vb = values[Int(b)] * sign
-            return va < vb || (va == vb && a < b)
-        }
+        order.sort()
         let budget = Double(fraction) * total
         var pruned: Double = 0
-        for index in order {
-            let v = Double(values[Int(index)] * sign)
+        for key in order {
+            let index = Int(key & 0xFFFF_FFFF)
+            let v = Double(values[index] * sign)
             guard pruned + v <= budget else { break }
             pruned += v
-            mask[Int(index)] = 0
+            mask[index] = 0
         }
     }
 

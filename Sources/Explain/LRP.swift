@@ -17,6 +17,9 @@ public struct LRP: Sendable {
     public let mergedBatchNorms: [String]
     public let keptBatchNorms: [String]
     private let firstLinear: Int?
+    /// For conv layers under zplus: the layer with [W; W⁺] and [b; b⁺] stacked, so that one im2col and one sgemm give
+    /// the forward output and the rule's W⁺x + b⁺ together.
+    private let stacked: [Int: Conv1d]
 
     public static let itemsPerChunk = 16
 
@@ -40,7 +43,51 @@ public struct LRP: Sendable {
         self.pruning = pruning
         self.outputRelevance = outputRelevance
         self.stabilizer = stabilizer
-        firstLinear = self.model.layers.firstIndex { $0 is Conv1d || $0 is Dense }
+        let first = self.model.layers.firstIndex { $0 is Conv1d || $0 is Dense }
+        firstLinear = first
+        var stacked: [Int: Conv1d] = [:]
+        for (index, layer) in self.model.layers.enumerated() {
+            guard let conv = layer as? Conv1d, composite.rule(for: conv.spec, isFirst: index == first) == .zPlus else { continue }
+            var spec = conv.spec
+            spec.outChannels *= 2
+            spec.bias = true
+            let bias = conv.bias?.values ?? [Float](repeating: 0, count: conv.spec.outChannels)
+            stacked[index] = Conv1d(spec: spec, weight: Tensor(shape: [spec.outChannels] + conv.weight.shape.dropFirst(),
+                                                               values: conv.weight.values + conv.weight.values.map { max($0, 0) }),
+                                    bias: Tensor(shape: [spec.outChannels], values: bias + bias.map { max($0, 0) }))
+        }
+        self.stacked = stacked
+    }
+
+    /// Every layer's output, as `SequentialModel.activations`, plus W⁺x + b⁺ for the stacked zplus convs whose input
+    /// has no negative value.
+    private func forward(_ input: Tensor, compute: Compute) -> (activations: [Tensor], positive: [Int: Tensor]) {
+        var activations = [input]
+        var positive: [Int: Tensor] = [:]
+        for (index, layer) in model.layers.enumerated() {
+            let x = activations.last!
+            if let both = stacked[index], !x.values.contains(where: { $0 < 0 }) {
+                let out = both.forward(x, compute: compute)
+                let (n, channels, length) = (out.shape[0], out.shape[1] / 2, out.shape[2])
+                var plain = Tensor(zeros: [n, channels, length]), plus = plain
+                let half = channels * length
+                out.values.withUnsafeBufferPointer { source in
+                    plain.values.withUnsafeMutableBufferPointer { p in
+                        plus.values.withUnsafeMutableBufferPointer { q in
+                            for item in 0..<n {
+                                (p.baseAddress! + item * half).update(from: source.baseAddress! + 2 * item * half, count: half)
+                                (q.baseAddress! + item * half).update(from: source.baseAddress! + (2 * item + 1) * half, count: half)
+                            }
+                        }
+                    }
+                }
+                activations.append(plain)
+                positive[index] = plus
+            } else {
+                activations.append(layer.forward(x, compute: compute))
+            }
+        }
+        return (activations, positive)
     }
 
     /// The rule each conv/dense layer gets, by layer name, for manifests.
@@ -85,7 +132,7 @@ public struct LRP: Sendable {
     /// One chunk, on the calling thread; `record`, when not nil, receives every layer's input relevance.
     private func explainChunk(_ input: Tensor, targets: [Int], record: inout [Tensor]?) -> Explanation {
         let serial = Compute(threads: 1)
-        let activations = model.activations(input, compute: serial)
+        let (activations, positiveOutputs) = forward(input, compute: serial)
         let n = input.shape[0], outputs = model.outputs.count
         var relevance = Tensor(zeros: activations.last!.shape)
         var logits = [Float](repeating: 0, count: n), start = logits
@@ -104,7 +151,7 @@ public struct LRP: Sendable {
             if let map = LinearMap(layer) {
                 let rule = composite.rule(for: layer.spec, isFirst: index == firstLinear)
                 let step = LinearRelevance(map: map, compute: serial, stabilizer: stabilizer)
-                let unpruned = step.relevance(rule, input: x, output: relevance)
+                let unpruned = step.relevance(rule, input: x, output: relevance, positiveOutput: positiveOutputs[index])
                 for i in 0..<n { absorbable[i] += unpruned.absorbable[i] }
                 var next = unpruned.relevance
                 if index != firstLinear, let fractions = pruning.fractions(for: layer.spec.name) {

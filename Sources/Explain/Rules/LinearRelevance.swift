@@ -15,7 +15,9 @@ struct LinearRelevance {
         var absorbable: [Float]
     }
 
-    func relevance(_ rule: Rule, input x: Tensor, output r: Tensor) -> Result {
+    /// - Parameter positiveOutput: W⁺x + b⁺ when the caller already has it (see `LRP`), for zplus on inputs with no
+    ///   negative values.
+    func relevance(_ rule: Rule, input x: Tensor, output r: Tensor, positiveOutput: Tensor? = nil) -> Result {
         let w = map.weight
         let b = map.bias
         let n = x.shape[0]
@@ -65,7 +67,7 @@ struct LinearRelevance {
             let s = ratio(apply(x, w, b), epsilon, bias: b)
             result = back(s, w).multiplied(by: x)
         case .zPlus:
-            let z = apply(xPos, wPos, bPos).adding(applyNegative(wNeg))
+            let z = (hasNegative ? nil : positiveOutput) ?? apply(xPos, wPos, bPos).adding(applyNegative(wNeg))
             let s = ratio(z, stabilizer, bias: bPos)
             result = back(s, wPos).multiplied(by: xPos).adding(backNegative(s, wNeg))
         case .alphaBeta(let alpha, let beta):

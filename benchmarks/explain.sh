@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # plrp explain against zennit's EpsilonPlus on CPU PyTorch: same model (data/models/default.safetensors), same 4,096
-# chr2R windows, same thread count. plrp is timed end to end (process start, FASTA reading, encoding, writing
+# chr2R windows, same thread count, best of 3 runs each. plrp is timed end to end (process start, FASTA reading, encoding, writing
 # ohe.npz/attr.npz/windows.bed/manifest); zennit on its attribution passes alone. Also PLRP-λ and PLRP-M at p = 0.5.
 # Needs `make build` and the development venv (scripts/dev_env.sh). THREADS (default 2).
 set -euo pipefail

@@ -7,18 +7,15 @@ import XCTest
 final class BaselineTests: XCTestCase {
     /// Gradient × input and saliency against PyTorch autograd on the LRP fixture models.
     func testGradientBaselinesMatchAutograd() throws {
-        for name in ZennitParityTests.models {
-            let base = Repo.fixture("lrp/\(name)")
-            let model = try ModelFile.load(path: base + ".safetensors")
-            let x = try NPZReader.read(path: base + ".npz", member: "x")
-            let target = Int(try NPZReader.read(path: base + ".npz", member: "target").values[0])
-            let input = Tensor(shape: x.shape, values: x.values)
-            let targets = Array(repeating: target, count: x.shape[0])
+        for name in LRPFixture.names {
+            let fixture = try LRPFixture(name)
+            let (model, input) = (fixture.model, fixture.input)
+            let targets = Array(repeating: fixture.target, count: input.shape[0])
             for (member, ours) in [
                 ("gradient_x_input", InputGradient.timesInput(model, input: input, targets: targets, compute: Compute(threads: 2))),
                 ("saliency", InputGradient.saliency(model, input: input, targets: targets, compute: Compute(threads: 2))),
             ] {
-                let expected = try NPZReader.read(path: base + ".npz", member: member).values
+                let expected = try fixture.reference(member).values
                 let scale = expected.map(abs).max()!
                 let worst = zip(ours.values, expected).map { abs($0 - $1) }.max()!
                 XCTAssertLessThanOrEqual(worst, 1e-5 * scale, "\(name) \(member)")

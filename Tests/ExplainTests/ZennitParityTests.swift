@@ -9,19 +9,14 @@ import XCTest
 /// not meaningful: a unit whose pre-activation nearly cancels, such as model d's dense unit with z = 0.0025 against
 /// terms of order 0.5, amplifies float32 rounding in either implementation to ~2e-5 of the largest entry.)
 final class ZennitParityTests: XCTestCase {
-    static let models = ["a_bn_pools", "b_stride_globalmax", "c_elu_globalavg", "d_dilated_densebn"]
-
     func testEveryCompositeMatchesZennit() throws {
-        for name in Self.models {
-            let base = Repo.fixture("lrp/\(name)")
-            let model = try ModelFile.load(path: base + ".safetensors")
-            let x = try NPZReader.read(path: base + ".npz", member: "x")
-            let target = Int(try NPZReader.read(path: base + ".npz", member: "target").values[0])
-            let input = Tensor(shape: x.shape, values: x.values)
+        for name in LRPFixture.names {
+            let fixture = try LRPFixture(name)
+            let x = fixture.input
             for composite in Composite.Name.allCases {
-                let expected = try NPZReader.read(path: base + ".npz", member: composite.rawValue)
-                let lrp = try LRP(model: model, composite: Composite(composite), outputRelevance: .one)
-                let ours = lrp.explain(input, target: target, compute: Compute(threads: 2)).relevance
+                let expected = try fixture.reference(composite.rawValue)
+                let lrp = try LRP(model: fixture.model, composite: Composite(composite), outputRelevance: .one)
+                let ours = lrp.explain(x, target: fixture.target, compute: Compute(threads: 2)).relevance
                 XCTAssertEqual(ours.shape, expected.shape)
                 let row = ours.rowLength
                 for i in 0..<x.shape[0] {

@@ -68,4 +68,37 @@ final class ExplainCommandTests: XCTestCase {
             XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file("x")))
         }
     }
+
+    func testTargetAllWritesOneRowPerWindowAndOutput() throws {
+        let folder = TemporaryFolder()
+        let fixture = Repo.fixture("lrp/a_bn_pools.safetensors")  // 3 outputs y0, y1, y2; input 40 bp
+        let run = try plrp("explain", "--model", fixture, "--fasta", Repo.genome, "--region", "chr2R:100,001-100,080",
+                           "--target", "all", "-o", folder.path, "--quiet")
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let rows = try String(contentsOfFile: folder.file("windows.bed"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(rows.map { $0.split(separator: "\t")[3] }, [
+            "chr2R:100000-100040(+)|y0", "chr2R:100000-100040(+)|y1", "chr2R:100000-100040(+)|y2",
+            "chr2R:100040-100080(+)|y0", "chr2R:100040-100080(+)|y1", "chr2R:100040-100080(+)|y2",
+        ])
+        let attr = try NPZReader.read(path: folder.file("attr.npz"))
+        XCTAssertEqual(attr.shape, [6, 4, 40])
+        // Each row is that output's explanation: the y1 row equals a run with --target y1.
+        let single = try plrp("explain", "--model", fixture, "--fasta", Repo.genome, "--region", "chr2R:100,001-100,080",
+                              "--target", "y1", "-o", folder.file("y1"), "--quiet")
+        XCTAssertEqual(single.status, 0, single.stderr)
+        let y1 = try NPZReader.read(path: folder.file("y1/attr.npz"))
+        XCTAssertEqual(Array(attr.values[160..<320]), Array(y1.values[0..<160]))
+    }
+
+    func testReadsAreExplainedInTheirOwnCoordinates() throws {
+        let folder = TemporaryFolder()
+        let fixture = Repo.fixture("lrp/a_bn_pools.safetensors")
+        let run = try plrp("explain", "--model", fixture, "--bam", Repo.reads, "--region", "chr2R", "--min-mapq", "0",
+                           "-o", folder.path, "--quiet")
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let rows = try String(contentsOfFile: folder.file("windows.bed"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(rows.count, 600)
+        XCTAssertTrue(rows[0].split(separator: "\t")[3].hasPrefix("SRR"), String(rows[0]))
+        XCTAssertEqual(try NPZReader.read(path: folder.file("attr.npz")).shape, [600, 4, 40])
+    }
 }

@@ -40,6 +40,19 @@ public final class OutputFile {
 
     deinit { if !closed { abandon() } }
 
+    /// Writes the whole file in one go (to the staging path, the device, or standard output); `commit()` publishes it.
+    public func write(_ data: Data) throws {
+        if let stagingPath {
+            do {
+                try data.write(to: URL(fileURLWithPath: stagingPath))  // in place: not atomic, see the type's comment
+            } catch {
+                throw TracksError("cannot write '\(path)': \(error.localizedDescription)")
+            }
+        } else {
+            FileHandle.standardOutput.write(data)
+        }
+    }
+
     public func commit() throws {
         closed = true
         guard let stagingPath, !direct else { return }

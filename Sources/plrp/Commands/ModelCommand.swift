@@ -44,12 +44,8 @@ struct ModelCommand: ParsableCommand {
                 model = try SequentialModel(architecture: architecture, layers: model.layers)
             }
             let file = try OutputFile(path: out)
-            guard let staging = file.stagingPath else { throw UsageError("-o must name a file") }
-            do {
-                try ModelFile.encode(model).write(to: URL(fileURLWithPath: staging))
-            } catch {
-                throw DataError("cannot write '\(out)': \(error.localizedDescription)")
-            }
+            guard file.stagingPath != nil else { throw UsageError("-o must name a file") }
+            try file.write(ModelFile.encode(model))
             try file.commit()
             print(ModelSummary.text(model, path: out), terminator: "")
         }

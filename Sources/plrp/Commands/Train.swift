@@ -140,10 +140,8 @@ struct Train: ParsableCommand {
         let modelFile = try OutputFile(path: out)
         let historyPath = (out.hasSuffix(".safetensors") ? String(out.dropLast(".safetensors".count)) : out) + ".training.json"
         let historyFile = try OutputFile(path: historyPath)
-        guard let modelStaging = modelFile.stagingPath, let historyStaging = historyFile.stagingPath else {
-            throw UsageError("-o must name a file")
-        }
-        try write(ModelFile.encode(result.model), to: modelStaging)
+        guard modelFile.stagingPath != nil else { throw UsageError("-o must name a file") }
+        try modelFile.write(ModelFile.encode(result.model))
         let document: [String: Any] = [
             "plrp_version": Plrp.version,
             "arguments": Array(CommandLine.arguments.dropFirst()),
@@ -155,22 +153,13 @@ struct Train: ParsableCommand {
             },
             "seconds": Date().timeIntervalSince(started),
         ]
-        try write(try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]),
-                  to: historyStaging)
+        try historyFile.write(try JSONSerialization.data(withJSONObject: document,
+                                                         options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
         try modelFile.commit()
         try historyFile.commit()
         if !quiet, let best = result.history.first(where: { $0.epoch == result.bestEpoch }) {
             Console.note(String(format: "best epoch %d: validation AUROC %@ → %@", best.epoch,
                                 best.validationAUROC.map { String(format: "%.4f", $0) } ?? "n/a", out))
-        }
-    }
-
-    /// Writes in place (not atomically: the path is already a staging name, or a device such as /dev/null).
-    private func write(_ data: Data, to path: String) throws {
-        do {
-            try data.write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw DataError("cannot write '\(path)': \(error.localizedDescription)")
         }
     }
 }

@@ -54,12 +54,6 @@ public struct OneHotEncoder: Sendable {
         }
     }
 
-    /// The column for one base.
-    public func column(for base: UInt8) -> SIMD4<Float> { table[Int(base)] }
-
-    /// Whether a byte is an accepted sequence character.
-    public func isValid(_ base: UInt8) -> Bool { valid[Int(base)] }
-
     /// Encodes `count` windows of `length` bases each, stored back to back in `bases`, into `values` as
     /// `[count, 4, length]` float32 (appended). Returns the offset of the first invalid character, or nil.
     @discardableResult

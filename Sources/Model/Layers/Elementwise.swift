@@ -34,16 +34,4 @@ public struct Elementwise: Layer {
             }
         }
     }
-
-    static func function(_ kind: LayerKind) -> (Float) -> Float {
-        switch kind {
-        case .relu: return { max($0, 0) }
-        case .elu: return { $0 > 0 ? $0 : expm1f($0) }
-        case .exp: return { expf($0) }
-        case .sigmoid: return { 1 / (1 + expf(-$0)) }
-        case .tanh: return { tanhf($0) }
-        case .softplus: return { $0 > 20 ? $0 : log1pf(expf($0)) }
-        default: return { $0 }
-        }
-    }
 }

@@ -6,7 +6,7 @@ enum PoolingRelevance {
                         absorbable: inout [Float]) -> Tensor {
         switch layer.spec.kind {
         case .maxpool1d:
-            return maxPool(x, r, kernel: layer.spec.kernelSize, stride: layer.spec.stride, outputLength: y.shape[2])
+            return maxPool(x, r, pool: layer as! Pool1d, outputLength: y.shape[2])
         case .globalMaxPool:
             let length = x.shape[2]
             return winnerTakesAll(x, Tensor(shape: r.shape + [1], values: r.values), outputLength: 1) { row, offset, _ in
@@ -42,20 +42,16 @@ enum PoolingRelevance {
     }
 
     /// Each pooled output's relevance to its first maximal input (the winner of the forward pass).
-    private static func maxPool(_ x: Tensor, _ r: Tensor, kernel k: Int, stride: Int, outputLength lout: Int) -> Tensor {
+    private static func maxPool(_ x: Tensor, _ r: Tensor, pool: Pool1d, outputLength lout: Int) -> Tensor {
         let (n, channels, length) = (x.shape[0], x.shape[1], x.shape[2])
         var out = Tensor(zeros: x.shape)
         x.values.withUnsafeBufferPointer { xb in
             r.values.withUnsafeBufferPointer { rb in
                 out.values.withUnsafeMutableBufferPointer { ob in
                     for row in 0..<(n * channels) {
-                        let input = xb.baseAddress! + row * length, output = ob.baseAddress! + row * length
-                        let relevance = rb.baseAddress! + row * lout
+                        let output = ob.baseAddress! + row * length, relevance = rb.baseAddress! + row * lout
                         for t in 0..<lout where relevance[t] != 0 {
-                            let start = t * stride
-                            var best = start
-                            for j in 1..<k where input[start + j] > input[best] { best = start + j }
-                            output[best] += relevance[t]
+                            output[pool.winner(in: xb, offset: row * length, output: t)] += relevance[t]
                         }
                     }
                 }

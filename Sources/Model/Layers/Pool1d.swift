@@ -51,6 +51,7 @@ public struct Pool1d: Layer {
     }
 
     /// For max pooling: the input position (within the row) that wins output `t`; ties go to the first.
+    @inlinable
     public func winner(in row: UnsafeBufferPointer<Float>, offset: Int, output t: Int) -> Int {
         let start = offset + t * spec.stride
         var best = start

@@ -60,7 +60,7 @@ struct Encode: ParsableCommand {
         try sequences.forEachBatch(size: Self.batchSize) { windows, batchBases in
             try arrays.append(try encodeBatch(windows, batchBases))
             for window in windows {
-                try bed.write(WindowsBED.line(for: window, contigLength: sequences.contigs.length(of: window.contig) ?? window.end))
+                try bed.write(sequences.bedLine(for: window))
             }
             bases += batchBases.count
         }
@@ -69,16 +69,8 @@ struct Encode: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
 
         var manifest = Manifest(command: "encode")
-        manifest.parameters = [
-            "window": length, "step": input.step ?? length, "edges": input.edges.rawValue,
-            "iupac": input.iupac.rawValue, "regions": input.regionTexts, "regions_file": input.regionsFile ?? NSNull(),
-            "min_mapq": input.minMapq, "exclude_flags": input.excludeFlags, "require_flags": input.requireFlags,
-            "channel_order": "ACGT",
-        ]
-        try manifest.addInput(input.fasta)
-        try manifest.addInput(input.bam)
-        try manifest.addInput(input.sequences)
-        try manifest.addInput(input.regionsFile)
+        manifest.parameters = input.manifestParameters(window: length)
+        for file in input.inputFiles { try manifest.addInput(file) }
         manifest.results = ["windows": arrays.rows, "bases": bases]
         manifest.timings = ["total": seconds]
         try manifest.write(to: manifestPath)

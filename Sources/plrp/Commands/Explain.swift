@@ -136,7 +136,7 @@ struct ExplainCommand: ParsableCommand {
             if perTarget.count == 1 {
                 try oneHot.append(batch.values)
                 try attributions.append(perTarget[0].relevance.values)
-                for window in batchWindows { try bed.write(windowLine(window, sequences: sequences, suffix: nil)) }
+                for window in batchWindows { try bed.write(sequences.bedLine(for: window)) }
             } else {
                 // --target all: window-major, one row per window and output.
                 let row = 4 * length
@@ -144,7 +144,7 @@ struct ExplainCommand: ParsableCommand {
                     for (task, relevance) in perTarget {
                         try oneHot.append(Array(batch.values[(w * row)..<((w + 1) * row)]))
                         try attributions.append(Array(relevance.values[(w * row)..<((w + 1) * row)]))
-                        try bed.write(windowLine(window, sequences: sequences, suffix: network.outputs[task!]))
+                        try bed.write(sequences.bedLine(for: window, nameSuffix: network.outputs[task!]))
                     }
                 }
             }
@@ -165,14 +165,9 @@ struct ExplainCommand: ParsableCommand {
             "target": target ?? "default", "targets": targets.fixed.map { $0.map { network.outputs[$0] } } ?? ["top logit per window"],
             "output_relevance": outputRelevance.rawValue, "merge_batchnorm": !noMergeBatchnorm,
             "batchnorms_merged": lrp.mergedBatchNorms, "batchnorms_kept": lrp.keptBatchNorms,
-            "window": length, "step": input.step ?? length, "edges": input.edges.rawValue, "iupac": input.iupac.rawValue,
-            "regions": input.regionTexts, "regions_file": input.regionsFile ?? NSNull(), "channel_order": "ACGT",
-        ]
+        ].merging(input.manifestParameters(window: length)) { own, _ in own }
         try manifest.addInput(model)
-        try manifest.addInput(input.fasta)
-        try manifest.addInput(input.bam)
-        try manifest.addInput(input.sequences)
-        try manifest.addInput(input.regionsFile)
+        for file in input.inputFiles { try manifest.addInput(file) }
         var results: [String: Any] = ["windows": windows, "rows": attributions.rows]
         if method == .lrp {
             results["conservation"] = [
@@ -190,16 +185,6 @@ struct ExplainCommand: ParsableCommand {
                                 windows, method == .lrp ? "\(composite.rawValue)\(plan.global > 0 || !plan.perLayer.isEmpty ? ", PLRP-\(plrp.rawValue)" : "")" : method.rawValue,
                                 seconds, Double(worstAbsolute), out))
         }
-    }
-
-    private func windowLine(_ window: Window, sequences: SequenceInput, suffix: String?) -> String {
-        var line = WindowsBED.line(for: window, contigLength: sequences.contigs.length(of: window.contig) ?? window.end)
-        if let suffix {
-            var fields = line.dropLast().split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            fields[3] += "|\(suffix)"
-            line = fields.joined(separator: "\t") + "\n"
-        }
-        return line
     }
 
     private func pruningPlan() throws -> PruningPlan {

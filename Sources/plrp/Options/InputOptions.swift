@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Encoding
 import GenomeIO
@@ -65,6 +66,16 @@ struct InputOptions: ParsableArguments {
         _ = try Self.flags(excludeFlags, option: "--exclude-flags")
         _ = try Self.flags(requireFlags, option: "--require-flags")
     }
+
+    /// The sequence-input parameters every manifest records, for windows of `window` bases.
+    func manifestParameters(window: Int) -> [String: Any] {
+        ["window": window, "step": step ?? window, "edges": edges.rawValue, "iupac": iupac.rawValue,
+         "regions": regionTexts, "regions_file": regionsFile ?? NSNull(), "channel_order": "ACGT",
+         "min_mapq": minMapq, "exclude_flags": excludeFlags, "require_flags": requireFlags]
+    }
+
+    /// The files read, for the manifest's checksums.
+    var inputFiles: [String] { [fasta, bam, reference, sequences, regionsFile].compactMap { $0 } }
 
     var readFilter: ReadFilter {
         ReadFilter(minMappingQuality: minMapq,

@@ -12,8 +12,7 @@ struct Manifest {
 
     init(command: String) { self.command = command }
 
-    mutating func addInput(_ path: String?) throws {
-        guard let path else { return }
+    mutating func addInput(_ path: String) throws {
         inputs[path] = try FileChecksum.md5(path: path)
     }
 

@@ -1,5 +1,6 @@
 import Encoding
 import GenomeIO
+import Tracks
 
 /// The opened sequence input of a command: windows over a genome, or one window per aligned read.
 /// It yields batches of windows with their bases back to back, in input order.
@@ -119,9 +120,17 @@ final class SequenceInput {
         }
     }
 
+    /// The contig length a window's coordinates are clipped to (its own end for `--sequences` records).
+    private func contigLength(of window: Window) -> Int { contigs.length(of: window.contig) ?? window.end }
+
     /// The name of a window in per-window outputs: its own name, else `chrom:start-end(strand)`.
     func name(of window: Window) -> String {
-        window.name ?? window.identifier(contigLength: contigs.length(of: window.contig) ?? window.end)
+        window.name ?? window.identifier(contigLength: contigLength(of: window))
+    }
+
+    /// The window's `windows.bed` row.
+    func bedLine(for window: Window, nameSuffix: String? = nil) -> String {
+        WindowsBED.line(for: window, contigLength: contigLength(of: window), nameSuffix: nameSuffix)
     }
 
     /// The error for an invalid sequence character at offset `offset` of a batch's bases.

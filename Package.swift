@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Model", targets: ["Model"]),
         .library(name: "Explain", targets: ["Explain"]),
         .library(name: "Tracks", targets: ["Tracks"]),
+        .library(name: "Motifs", targets: ["Motifs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,16 +30,21 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .systemLibrary(
+            name: "CBigWig",
+            providers: [.apt(["libbigwig-dev"])]
+        ),
         .target(name: "CPlatform"),
         .target(name: "GenomeIO", dependencies: ["CHTSlib"]),
         .target(name: "Encoding"),
         .target(name: "Model", dependencies: ["COpenBLAS", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Explain", dependencies: ["Model"]),
-        .target(name: "Tracks", dependencies: ["CHTSlib", "GenomeIO"]),
+        .target(name: "Tracks", dependencies: ["CHTSlib", "CBigWig", "GenomeIO"]),
+        .target(name: "Motifs", dependencies: ["Model"]),
         .executableTarget(
             name: "plrp",
             dependencies: [
-                "CPlatform", "GenomeIO", "Encoding", "Model", "Explain", "Tracks",
+                "CPlatform", "GenomeIO", "Encoding", "Model", "Explain", "Tracks", "Motifs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,7 +54,8 @@ let package = Package(
         .testTarget(name: "EncodingTests", dependencies: ["Encoding"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Tracks", "TestSupport"]),
         .testTarget(name: "ExplainTests", dependencies: ["Explain", "Model", "GenomeIO", "Encoding", "Tracks", "TestSupport"]),
-        .testTarget(name: "TracksTests", dependencies: ["Tracks", "TestSupport"]),
+        .testTarget(name: "TracksTests", dependencies: ["Tracks", "GenomeIO", "TestSupport"]),
+        .testTarget(name: "MotifsTests", dependencies: ["Motifs", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["GenomeIO", "Encoding", "Model", "Tracks", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

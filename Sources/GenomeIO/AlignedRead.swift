@@ -109,3 +109,36 @@ extension AlignedRead {
     /// The read as a window: its aligned span on the reference, its strand, named by the read name.
     public var window: Window { Window(contig: contig, start: start, end: end, strand: strand, name: name) }
 }
+
+/// Where the columns of a read's window land on the reference, clipped to one region: `positions[i]` is the reference
+/// position of window column i, or −1 where the column is padding, an insertion, a soft clip or outside the region.
+/// `start` is the lowest position any column lands on (the region start for reads that begin before it).
+public struct ReadPlacement: Sendable, Equatable {
+    public let start: Int
+    public let positions: [Int]
+}
+
+extension AlignedRead {
+    /// The reference placement of the `length` window columns made by `appendCentred(length:to:)`: M/=/X bases carry
+    /// their reference position; I and S bases and N padding carry −1; D and N operations take no column.
+    public func placement(length: Int, within region: GenomicRegion? = nil) -> ReadPlacement {
+        let onReference = referencePositions()
+        let n = sequence.count
+        var positions = [Int](repeating: -1, count: length)
+        if n >= length {
+            let from = (n - length) / 2
+            for i in 0..<length { positions[i] = onReference[from + i] }
+        } else {
+            let left = (length - n) / 2
+            for i in 0..<n { positions[left + i] = onReference[i] }
+        }
+        var low = start
+        if let region {
+            low = max(start, region.start)
+            for i in positions.indices where positions[i] >= 0 && (positions[i] < region.start || positions[i] >= region.end) {
+                positions[i] = -1
+            }
+        }
+        return ReadPlacement(start: low, positions: positions)
+    }
+}

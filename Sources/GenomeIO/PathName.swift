@@ -13,4 +13,14 @@ public enum PathName {
     public static func join(_ folder: String, _ name: String) -> String {
         folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }
+
+    /// The last component of `path`.
+    public static func base(of path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+
+    /// `text` usable as part of a file name: letters, digits, `.`, `_` and `-` kept, anything else `_`.
+    public static func safe(_ text: String) -> String {
+        String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+    }
 }

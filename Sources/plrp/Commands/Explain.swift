@@ -9,6 +9,7 @@ import Tracks
 extension Composite.Name: ExpressibleByArgument {}
 extension PruningPlan.Variant: ExpressibleByArgument {}
 extension OutputRelevance: ExpressibleByArgument {}
+extension Aggregation: ExpressibleByArgument {}
 
 /// `plrp explain`: relevance per window by LRP / PLRP, or a baseline.
 struct ExplainCommand: ParsableCommand {
@@ -20,6 +21,12 @@ struct ExplainCommand: ParsableCommand {
         DIR/manifest.json (parameters, rules per layer, and the conservation check: the worst deviation of Σ input
         relevance from the output relevance). With --target all, each window appears once per output, window-major,
         its windows.bed name suffixed with |OUTPUT.
+        When windows have genome coordinates (--fasta or --bam), the per-base relevance (sum over the four channels)
+        is also written as a genome track: DIR/relevance.bedGraph.gz (BGZF, with its tabix index .tbi) and
+        DIR/relevance.bw, sorted in the FASTA index's contig order, equal runs merged, zeros left out. Overlapping
+        windows combine by --aggregate; a read's relevance reaches the reference through its CIGAR (inserted and
+        soft-clipped bases do not) and is averaged over the reads covering each base of the requested regions. With
+        --target all there is one track per output, relevance.OUTPUT.*.
         """)
 
     enum Method: String, ExpressibleByArgument, CaseIterable {
@@ -67,6 +74,12 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Relevance at the output: the target logit's value (logit) or 1 (one, zennit's convention).")
     var outputRelevance: OutputRelevance = .logit
 
+    @Option(help: "How overlapping windows combine per base in the tracks: mean, max-abs, or center (the window whose centre is nearest).")
+    var aggregate: Aggregation = .mean
+
+    @Flag(help: "Do not write the genome tracks (relevance.bedGraph.gz, .tbi, .bw).")
+    var noTracks = false
+
     @Flag(help: "Keep batch norms as layers (relevance passes through them) instead of folding them into conv/dense.")
     var noMergeBatchnorm = false
 
@@ -102,6 +115,7 @@ struct ExplainCommand: ParsableCommand {
         let attributions = try NPZWriter(path: folder.stage("attr.npz"), rowShape: [4, length])
         let bed = try TextFile(path: folder.stage("windows.bed"))
         let manifestPath = folder.stage("manifest.json")
+        let tracks = try makeTracks(folder: folder, sequences: sequences, network: network, targets: targets.fixed)
         var worstAbsolute: Float = 0, worstRelative: Float = 0, unexplained = 0, orphans = 0, windows = 0
         var worstMassChange = 0.0
         var values: [Float] = []
@@ -148,8 +162,22 @@ struct ExplainCommand: ParsableCommand {
                     }
                 }
             }
+            if !tracks.isEmpty {
+                let row = 4 * length
+                for (w, window) in batchWindows.enumerated() {
+                    for (t, (_, relevance)) in perTarget.enumerated() {
+                        let sums = GenomeTrack.baseSums(relevance.values[(w * row)..<((w + 1) * row)], length: length)
+                        if sequences.batchPlacements.isEmpty {
+                            try tracks[t].add(window, values: sums[...])
+                        } else {
+                            try tracks[t].add(window, placement: sequences.batchPlacements[w], values: sums[...])
+                        }
+                    }
+                }
+            }
             windows += batchWindows.count
         }
+        for track in tracks { try track.finish() }
         try oneHot.finish()
         try attributions.finish()
         try bed.close()
@@ -165,6 +193,7 @@ struct ExplainCommand: ParsableCommand {
             "target": target ?? "default", "targets": targets.fixed.map { $0.map { network.outputs[$0] } } ?? ["top logit per window"],
             "output_relevance": outputRelevance.rawValue, "merge_batchnorm": !noMergeBatchnorm,
             "batchnorms_merged": lrp.mergedBatchNorms, "batchnorms_kept": lrp.keptBatchNorms,
+            "aggregate": aggregate.rawValue, "tracks": !tracks.isEmpty,
         ].merging(input.manifestParameters(window: length)) { own, _ in own }
         try manifest.addInput(model)
         for file in input.inputFiles { try manifest.addInput(file) }
@@ -184,6 +213,25 @@ struct ExplainCommand: ParsableCommand {
             Console.note(String(format: "explained %d windows (%@) in %.2f s; worst conservation deviation %.3g → %@",
                                 windows, method == .lrp ? "\(composite.rawValue)\(plan.global > 0 || !plan.perLayer.isEmpty ? ", PLRP-\(plrp.rawValue)" : "")" : method.rawValue,
                                 seconds, Double(worstAbsolute), out))
+        }
+    }
+
+    /// One genome track per explained output, or none for `--sequences` input, `--no-tracks`, or windows out of
+    /// genome order (which a streamed track cannot take).
+    private func makeTracks(folder: OutputDirectory, sequences: SequenceInput, network: SequentialModel,
+                            targets: [Int]?) throws -> [GenomeTrack] {
+        guard !noTracks, sequences.hasGenomeCoordinates else { return [] }
+        guard sequences.inGenomeOrder else {
+            Console.warn("regions are not sorted and non-overlapping in the index's contig order; no genome tracks written (sort the regions, e.g. 'sort -k1,1 -k2,2n', to get them)")
+            return []
+        }
+        let method = self.method == .lrp ? "\(composite.rawValue)\(prune == "0" ? "" : " PLRP-\(plrp.rawValue) prune \(prune)")" : self.method.rawValue
+        let model = PathName.base(of: self.model)
+        let names = (targets?.count ?? 1) > 1 ? targets!.map { "relevance.\(PathName.safe(network.outputs[$0]))" } : ["relevance"]
+        let outputs = (targets?.count ?? 1) > 1 ? targets!.map { network.outputs[$0] } : [targets.map { network.outputs[$0[0]] } ?? "top output"]
+        return try zip(names, outputs).map { name, output in
+            try GenomeTrack(folder: folder, name: name, contigs: sequences.contigs, aggregation: aggregate,
+                            trackName: "plrp \(output)", description: "\(model) \(output): \(method), \(aggregate.rawValue) of windows")
         }
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import Explain
 import GenomeIO
 import Model
+import Motifs
 import Tracks
 
 /// A usage problem found while wiring the command (exit code 2).
@@ -49,6 +50,8 @@ enum Failure {
             return fail(error.message, code: 1)
         case let error as ExplainError:
             return fail(error.message, code: 2)
+        case let error as MotifsError:
+            return fail(error.message, code: 1)
         default:
             let code = Plrp.exitCode(for: error)
             if code == .success {

@@ -15,6 +15,12 @@ final class SequenceInput {
     let path: String
     let windowLength: Int
     let contigs: ContigTable
+    /// For read input, during a `forEachBatch` call: where each window's columns land on the reference, clipped to
+    /// the region the read was found in (so a read overlapping two regions counts once in each).
+    private(set) var batchPlacements: [ReadPlacement] = []
+    /// Whether windows arrive in genome order (contig index, then non-decreasing start), as streamed tracks need.
+    /// Read windows are clipped to their region, so sorted, non-overlapping regions suffice.
+    private(set) var inGenomeOrder = false
 
     /// Opens the input and checks every region against the index before any output is created.
     init(_ options: InputOptions, defaultWindow: Int?) throws {
@@ -38,15 +44,25 @@ final class SequenceInput {
             source = .genome(fasta, WindowStream(fasta: fasta, regions: regions, plan: plan))
             path = fastaPath
             contigs = fasta.contigs
+            inGenomeOrder = Self.ordered(regions, contigs: contigs) { region, previous in
+                region.start >= previous.start + max(0, plan.count(over: previous) - 1) * plan.step
+            }
         } else if let bamPath = options.bam {
             let file = try AlignmentFile(path: bamPath, reference: options.reference)
             let regions = try Self.regions(options, contigs: file.contigs)
             source = .reads(file, regions, options.readFilter)
             path = bamPath
             contigs = file.contigs
+            inGenomeOrder = Self.ordered(regions, contigs: contigs) { region, previous in region.start >= previous.end }
         } else {
             throw UsageError("give the sequence input with --fasta, --bam or --sequences")
         }
+    }
+
+    /// Whether windows have genome coordinates (FASTA or BAM input, not `--sequences` records).
+    var hasGenomeCoordinates: Bool {
+        if case .records = source { return false }
+        return true
     }
 
     /// Windows in total, when known before reading (genome windows); nil for reads.
@@ -67,14 +83,17 @@ final class SequenceInput {
                 try file.forEachRead(in: region, filter: filter) { read in
                     windows.append(read.window)
                     read.appendCentred(length: windowLength, to: &bases)
+                    batchPlacements.append(read.placement(length: windowLength, within: region))
                     if windows.count == size {
                         try body(windows, bases)
                         windows.removeAll(keepingCapacity: true)
                         bases.removeAll(keepingCapacity: true)
+                        batchPlacements.removeAll(keepingCapacity: true)
                     }
                 }
             }
             if !windows.isEmpty { try body(windows, bases) }
+            batchPlacements.removeAll()
         case .records(let records, let first):
             var windows: [Window] = []
             var bases: [UInt8] = []
@@ -93,6 +112,15 @@ final class SequenceInput {
                 record = try records.next()
             }
             if !windows.isEmpty { try body(windows, bases) }
+        }
+    }
+
+    /// Whether regions come in contig index order and, on one contig, each follows the previous as `follows` says.
+    private static func ordered(_ regions: [GenomicRegion], contigs: ContigTable,
+                                follows: (GenomicRegion, GenomicRegion) -> Bool) -> Bool {
+        zip(regions.dropFirst(), regions).allSatisfy { region, previous in
+            let (a, b) = (contigs.index(of: previous.contig)!, contigs.index(of: region.contig)!)
+            return a < b || (a == b && follows(region, previous))
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import GenomeIO
 
 /// `windows.bed`: row i describes window i of the per-window arrays. BED6, 0-based half-open, ends clipped to the
@@ -8,5 +9,33 @@ public enum WindowsBED {
         let end = window.clippedEnd(contigLength: contigLength)
         let name = (window.name ?? window.identifier(contigLength: contigLength)) + (nameSuffix.map { "|\($0)" } ?? "")
         return "\(window.contig)\t\(window.start)\t\(end)\t\(name)\t0\t\(window.strand.symbol)\n"
+    }
+}
+
+extension WindowsBED {
+    /// One parsed `windows.bed` row.
+    public struct Row: Sendable, Equatable {
+        public let contig: String
+        public let start: Int
+        public let end: Int
+        public let name: String
+        public let strand: Character
+    }
+
+    /// Reads a `windows.bed` as written by `line(for:contigLength:nameSuffix:)`; errors name `file:line`.
+    public static func read(path: String) throws -> [Row] {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw TracksError("cannot read '\(path)'")
+        }
+        var rows: [Row] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count >= 6, let start = Int(fields[1]), let end = Int(fields[2]), start >= 0, end >= start,
+                  let strand = fields[5].first, fields[5].count == 1 else {
+                throw TracksError("\(path):\(index + 1): not a windows.bed row (chrom, start, end, name, score, strand)")
+            }
+            rows.append(Row(contig: String(fields[0]), start: start, end: end, name: String(fields[3]), strand: strand))
+        }
+        return rows
     }
 }

@@ -35,7 +35,7 @@ final class ExplainCommandTests: XCTestCase {
                                "--prune", "0.3", "--threads", threads, "-o", folder.file("t\(threads)"), "--quiet")
             XCTAssertEqual(run.status, 0, run.stderr)
         }
-        for file in ["attr.npz", "ohe.npz", "windows.bed"] {
+        for file in ["attr.npz", "ohe.npz", "windows.bed", "relevance.bedGraph.gz", "relevance.bedGraph.gz.tbi", "relevance.bw"] {
             XCTAssertEqual(FileManager.default.contents(atPath: folder.file("t1/\(file)")),
                            FileManager.default.contents(atPath: folder.file("t2/\(file)")), file)
         }

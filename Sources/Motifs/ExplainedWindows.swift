@@ -1,0 +1,54 @@
+/// The rows of an `explain` output: one-hot sequence and relevance, both `[count, 4, length]` row-major, and where
+/// each row lies. This is all motif discovery needs to know about the run that made them.
+public struct ExplainedWindows: Sendable {
+    /// A row's place: genome coordinates (or a sequence name as `contig`), strand and name as in `windows.bed`.
+    public struct Place: Sendable, Equatable {
+        public let contig: String
+        public let start: Int
+        public let end: Int
+        public let name: String
+        public let strand: Character
+
+        public init(contig: String, start: Int, end: Int, name: String, strand: Character) {
+            self.contig = contig
+            self.start = start
+            self.end = end
+            self.name = name
+            self.strand = strand
+        }
+    }
+
+    public let count: Int
+    public let length: Int
+    public let oneHot: [Float]
+    public let relevance: [Float]
+    public let places: [Place]
+
+    public init(length: Int, oneHot: [Float], relevance: [Float], places: [Place]) throws {
+        let count = places.count
+        guard count > 0 else { throw MotifsError("no windows to find motifs in") }
+        guard length > 0, oneHot.count == count * 4 * length, relevance.count == oneHot.count else {
+            throw MotifsError("the arrays hold \(relevance.count / max(1, 4 * length)) rows of \(length) bases, windows.bed \(count) rows")
+        }
+        self.count = count
+        self.length = length
+        self.oneHot = oneHot
+        self.relevance = relevance
+        self.places = places
+    }
+
+    /// Per-base relevance of row r: the sum over the four channels.
+    public func baseScores(row r: Int) -> [Float] {
+        let o = r * 4 * length
+        return (0..<length).map { i in
+            relevance[o + i] + relevance[o + length + i] + relevance[o + 2 * length + i] + relevance[o + 3 * length + i]
+        }
+    }
+
+    /// The base index (0–3 for A, C, G, T) at column i of row r, or nil where the one-hot column is not a single base.
+    public func base(row r: Int, column i: Int) -> Int? {
+        let o = r * 4 * length + i
+        for c in 0..<4 where oneHot[o + c * length] == 1 { return c }
+        return nil
+    }
+}

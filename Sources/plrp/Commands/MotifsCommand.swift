@@ -1,0 +1,144 @@
+import ArgumentParser
+import Foundation
+import GenomeIO
+import Motifs
+import Tracks
+
+/// `plrp motifs`: seqlets, motifs and database matches from an `explain` output folder.
+struct MotifsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "motifs",
+        abstract: "Seqlets, motifs and database matches from a plrp explain output folder.",
+        discussion: """
+        Reads DIR/ohe.npz, DIR/attr.npz and DIR/windows.bed. Seqlets are called on per-base relevance (channel sums),
+        positive and negative separately, by a windowed-FDR test against a within-row permutation null; clustered
+        into motifs by aligned cosine similarity of their contributions on both strands; each motif's PFM and CWM
+        are trimmed to the informative core and compared with --database (MEME) by column Pearson correlation, with
+        p-values against random database columns and Benjamini–Hochberg q-values. Writes seqlets.bed, motifs.meme (PFMs), cwms.tsv,
+        matches.tsv, instances.bed, report.html and manifest.json into the output folder.
+        """)
+
+    @Option(help: "A plrp explain output folder.")
+    var input: String
+
+    @Option(help: "Motif database in MEME format (e.g. data/motifs/JASPAR2026_CORE_insects.meme); no matching without it.")
+    var database: String?
+
+    @Option(name: .shortAndLong, help: "Output folder.")
+    var out: String
+
+    @Option(help: "Seqlet core width (bases summed by the caller's sliding window).")
+    var window: Int = 12
+
+    @Option(help: "Bases added on each side of a seqlet core.")
+    var flank: Int = 6
+
+    @Option(help: "False-discovery rate of the seqlet caller.")
+    var fdr: Double = 0.001
+
+    @Option(help: "Cosine similarity for a seqlet to join a motif.")
+    var similarity: Float = 0.6
+
+    @Option(help: "Fewest seqlets a motif must have.")
+    var minSeqlets: Int = 10
+
+    @Option(help: "Strongest seqlets of each sign clustered (all are written).")
+    var maxSeqlets: Int = 5000
+
+    @Option(help: "q-value below which a database match is reported.")
+    var matchQ: Double = 0.05
+
+    @Option(help: "Random seed of the caller's permutation null.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "No summary line on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if window < 1 || flank < 0 { throw ValidationError("--window must be at least 1 and --flank not negative") }
+        if !(fdr > 0 && fdr < 1) || !(matchQ > 0 && matchQ <= 1) { throw ValidationError("--fdr and --match-q must be in (0, 1)") }
+        if !(similarity > 0 && similarity <= 1) { throw ValidationError("--similarity must be in (0, 1]") }
+        if minSeqlets < 1 || maxSeqlets < 1 { throw ValidationError("--min-seqlets and --max-seqlets must be at least 1") }
+    }
+
+    func run() throws {
+        let started = Date()
+        let data = try load()
+        let database = try self.database.map { try MEMEFile.read(path: $0) }
+        var discovery = MotifDiscovery()
+        discovery.caller.window = window
+        discovery.caller.flank = flank
+        discovery.caller.fdr = fdr
+        discovery.caller.seed = seed
+        discovery.clustering.similarity = similarity
+        discovery.clustering.minSeqlets = minSeqlets
+        discovery.maxClustered = maxSeqlets
+        discovery.matchQ = matchQ
+        let result = discovery.run(data, comparison: database.map { MotifComparison(database: $0) })
+
+        let header = [
+            "plrp \(Plrp.version) motifs --input \(input)",
+            discovery.caller.description,
+            "thresholds: " + [Seqlet.Sign.positive, .negative].map { "\($0.rawValue)=\(result.thresholds[$0].map { "\($0)" } ?? "none")" }.joined(separator: " "),
+            discovery.clustering.description,
+        ]
+        let folder = try OutputDirectory(path: out)
+        try write(MotifOutputs.seqletsBED(result, data: data, header: header), to: folder.stage("seqlets.bed"))
+        try write(MotifOutputs.instancesBED(result, data: data, header: header), to: folder.stage("instances.bed"))
+        try write(MEMEFile.format(result.motifs.map(\.pfm), comments: header), to: folder.stage("motifs.meme"))
+        try write(MotifOutputs.cwmsTSV(result), to: folder.stage("cwms.tsv"))
+        try write(MotifOutputs.matchesTSV(result, database: database ?? []), to: folder.stage("matches.tsv"))
+        try write(MotifReport.html(result, data: data, database: database ?? [], header: header), to: folder.stage("report.html"))
+        var manifest = Manifest(command: "motifs")
+        manifest.parameters = ["input": input, "database": database == nil ? NSNull() : self.database!, "window": window,
+                               "flank": flank, "fdr": fdr, "similarity": similarity, "min_seqlets": minSeqlets,
+                               "max_seqlets": maxSeqlets, "match_q": matchQ, "seed": seed]
+        for name in ["ohe.npz", "attr.npz", "windows.bed"] { try manifest.addInput(PathName.join(input, name)) }
+        if let path = self.database { try manifest.addInput(path) }
+        manifest.results = [
+            "windows": data.count, "seqlets": result.seqlets.count, "motifs": result.motifs.count,
+            "significant_matches": result.matches.reduce(0) { $0 + $1.count },
+        ]
+        manifest.timings = ["total": Date().timeIntervalSince(started)]
+        try manifest.write(to: folder.stage("manifest.json"))
+        try folder.commit()
+        if !quiet {
+            Console.note(String(format: "%d seqlets, %d motifs, %d with a significant match in %.2f s → %@",
+                                result.seqlets.count, result.motifs.count, result.matches.filter { !$0.isEmpty }.count,
+                                Date().timeIntervalSince(started), out))
+        }
+    }
+
+    /// The explain folder's arrays and windows, checked against each other.
+    private func load() throws -> ExplainedWindows {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue else {
+            throw DataError("--input '\(input)' is not a folder")
+        }
+        let bedPath = PathName.join(input, "windows.bed")
+        guard FileManager.default.fileExists(atPath: bedPath) else {
+            throw DataError("'\(input)' has no windows.bed: give the output folder of plrp explain")
+        }
+        let rows = try WindowsBED.read(path: bedPath)
+        guard !rows.isEmpty else { throw DataError("'\(bedPath)' holds no windows") }
+        for name in ["ohe.npz", "attr.npz"] where !FileManager.default.fileExists(atPath: PathName.join(input, name)) {
+            throw DataError("'\(input)' has no \(name): give the output folder of plrp explain")
+        }
+        let oneHot = try NPZReader.read(path: PathName.join(input, "ohe.npz"))
+        let relevance = try NPZReader.read(path: PathName.join(input, "attr.npz"))
+        guard oneHot.shape.count == 3, oneHot.shape[1] == 4, relevance.shape == oneHot.shape else {
+            throw DataError("'\(input)': ohe.npz \(oneHot.shape) and attr.npz \(relevance.shape) are not both [N, 4, L]")
+        }
+        guard oneHot.shape[0] == rows.count else {
+            throw DataError("'\(input)': windows.bed has \(rows.count) rows but the arrays \(oneHot.shape[0])")
+        }
+        return try ExplainedWindows(length: oneHot.shape[2], oneHot: oneHot.values, relevance: relevance.values,
+                                    places: rows.map { .init(contig: $0.contig, start: $0.start, end: $0.end, name: $0.name, strand: $0.strand) })
+    }
+
+    private func write(_ text: String, to path: String) throws {
+        let file = try TextFile(path: path)
+        try file.write(text)
+        try file.close()
+    }
+}

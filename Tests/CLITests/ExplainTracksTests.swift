@@ -1,0 +1,151 @@
+import Foundation
+import GenomeIO
+import TestSupport
+import Tracks
+import XCTest
+
+/// The genome tracks `plrp explain` writes: checked with bedtools, tabix and libBigWig against the relevance arrays.
+final class ExplainTracksTests: XCTestCase {
+    let model = Repo.path("data/models/default.safetensors")
+
+    private func explain(_ extra: [String], into folder: String) throws -> ProcessResult {
+        try plrp(["explain", "--model", model, "--quiet", "-o", folder] + extra)
+    }
+
+    /// bedGraph lines without the track line.
+    private func bedGraphLines(_ path: String) throws -> [String] {
+        let text = try runProcess("gzip", ["-dc", path]).stdoutText
+        return text.split(separator: "\n").dropFirst().map(String.init)
+    }
+
+    func testGenomeTrackIsSortedMergedAndMatchesTheArrays() throws {
+        let folder = TemporaryFolder()
+        // Windows of 300 every 75 bases: each base inside is covered by 4 windows (75% overlap).
+        let run = try explain(["--fasta", Repo.genome, "--region", "chr2R:1,000,001-1,003,000", "--step", "75", "--prune", "0.5"],
+                              into: folder.path)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let lines = try bedGraphLines(folder.file("relevance.bedGraph.gz"))
+        XCTAssertFalse(lines.isEmpty)
+        // bedtools: sorting changes nothing, and merging overlapping (not book-ended) intervals merges nothing.
+        let plain = folder.file("track.bedGraph")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: plain, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try runProcess("bedtools", ["sort", "-i", plain]).stdoutText.split(separator: "\n").map(String.init), lines)
+        let merged = try runProcess("bedtools", ["merge", "-d", "-1", "-i", plain])
+        XCTAssertEqual(merged.status, 0, merged.stderr)
+        XCTAssertEqual(merged.stdoutText.split(separator: "\n").count, lines.count, "overlapping intervals")
+        // Adjacent runs never share a value, and zeros are left out.
+        let parsed = lines.map { $0.split(separator: "\t") }
+        for (a, b) in zip(parsed, parsed.dropFirst()) where a[2] == b[1] { XCTAssertNotEqual(a[3], b[3]) }
+        XCTAssertFalse(parsed.contains { Float($0[3]) == 0 })
+
+        // The mean over covering windows, recomputed from attr.npz and windows.bed.
+        let attr = try NPZReader.read(path: folder.file("attr.npz"))
+        let windows = try WindowsBED.read(path: folder.file("windows.bed"))
+        let length = attr.shape[2]
+        var sum: [Int: Double] = [:], count: [Int: Int] = [:]
+        for (w, window) in windows.enumerated() {
+            let sums = GenomeTrack.baseSums(attr.values[(w * 4 * length)..<((w + 1) * 4 * length)], length: length)
+            for i in 0..<length { sum[window.start + i, default: 0] += Double(sums[i]); count[window.start + i, default: 0] += 1 }
+        }
+        XCTAssertEqual(count[1_001_000], 4)
+        var covered = 0
+        for fields in parsed {
+            for p in Int(fields[1])!..<Int(fields[2])! {
+                XCTAssertEqual(Double(fields[3])!, sum[p]! / Double(count[p]!), accuracy: 1e-5 * max(1, abs(Double(fields[3])!)))
+                covered += 1
+            }
+        }
+        XCTAssertEqual(covered, sum.values.filter { $0 != 0 }.count)
+
+        // tabix answers a region query with exactly the overlapping lines.
+        let query = try runProcess("tabix", [folder.file("relevance.bedGraph.gz"), "chr2R:1001001-1001100"])
+        XCTAssertEqual(query.status, 0, query.stderr)
+        let expected = lines.filter { let f = $0.split(separator: "\t"); return Int(f[2])! > 1_001_000 && Int(f[1])! < 1_001_100 }
+        XCTAssertEqual(query.stdoutText.split(separator: "\n").map(String.init), expected)
+
+        // The bigWig holds the same intervals and values, with chr2R's size from the FASTA index.
+        let bigWig = try BigWigReader(path: folder.file("relevance.bw"))
+        XCTAssertEqual(bigWig.contigs.first?.name, "chr2R")
+        XCTAssertEqual(bigWig.contigs.first?.length, FastaFileLength.chr2R)
+        let back = bigWig.intervals(contig: "chr2R", start: 0, end: FastaFileLength.chr2R)
+            .map { "chr2R\t\($0.start)\t\($0.end)\t\(BedGraphWriter.format($0.value))" }
+        XCTAssertEqual(back, lines)
+    }
+
+    func testAggregationModesDiffer() throws {
+        let folder = TemporaryFolder()
+        var tracks: [String: [String]] = [:]
+        for mode in ["mean", "max-abs", "center"] {
+            let run = try explain(["--fasta", Repo.genome, "--region", "chr2R:1,000,001-1,001,000", "--step", "75",
+                                   "--aggregate", mode], into: folder.file(mode))
+            XCTAssertEqual(run.status, 0, run.stderr)
+            tracks[mode] = try bedGraphLines(folder.file("\(mode)/relevance.bedGraph.gz"))
+        }
+        XCTAssertNotEqual(tracks["mean"], tracks["max-abs"])
+        XCTAssertNotEqual(tracks["mean"], tracks["center"])
+        let manifest = try String(contentsOfFile: folder.file("center/manifest.json"), encoding: .utf8)
+        XCTAssertTrue(manifest.contains("\"aggregate\" : \"center\"") || manifest.contains("\"aggregate\":\"center\""), manifest)
+    }
+
+    func testReadTrackCoversOnlyTheRegionAndIsSorted() throws {
+        let folder = TemporaryFolder()
+        // The shipped reads lie in chr2R:2,386-10,000 (many spliced, N in their CIGARs); --window 60 holds a 45-base read.
+        let run = try plrp(["explain", "--model", Repo.fixture("models/d_dilated_densebn.safetensors"), "--quiet", "-o", folder.path,
+                            "--bam", Repo.reads, "--region", "chr2R:4,001-6,000", "--min-mapq", "0", "--target", "a"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let lines = try bedGraphLines(folder.file("relevance.bedGraph.gz"))
+        XCTAssertFalse(lines.isEmpty)
+        var previousEnd = 0
+        for line in lines {
+            let f = line.split(separator: "\t")
+            let (start, end) = (Int(f[1])!, Int(f[2])!)
+            XCTAssertGreaterThanOrEqual(start, max(previousEnd, 4_000))
+            XCTAssertLessThanOrEqual(end, 6_000)
+            previousEnd = end
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.file("relevance.bw")))
+    }
+
+    func testNoTracksWithoutGenomeCoordinatesOrOutOfOrder() throws {
+        let folder = TemporaryFolder()
+        // --sequences records have no genome coordinates.
+        let records = folder.file("records.fa")
+        try ">a\n\(String(repeating: "ACGT", count: 75))\n>b\n\(String(repeating: "GATTACA", count: 42))GATTAC\n"
+            .write(toFile: records, atomically: true, encoding: .utf8)
+        var run = try explain(["--sequences", records], into: folder.file("seq"))
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file("seq/relevance.bedGraph.gz")))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.file("seq/attr.npz")))
+        // Regions out of order: a warning, arrays written, no track.
+        run = try explain(["--fasta", Repo.genome, "--region", "chr2R:2,000,001-2,001,000", "--region", "chr2R:1,000,001-1,001,000"],
+                          into: folder.file("unsorted"))
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("plrp: warning: regions are not sorted"), run.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file("unsorted/relevance.bw")))
+        // --no-tracks.
+        run = try explain(["--fasta", Repo.genome, "--region", "chr2R:1,000,001-1,001,000", "--no-tracks"], into: folder.file("none"))
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file("none/relevance.bedGraph.gz")))
+    }
+
+    func testTargetAllWritesATrackPerOutput() throws {
+        let folder = TemporaryFolder()
+        let run = try plrp(["explain", "--model", Repo.fixture("models/a_bn_pools.safetensors"), "--quiet", "-o", folder.path,
+                            "--fasta", Repo.genome, "--region", "chr2R:1,000,001-1,000,400", "--target", "all"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        var tracks: [[String]] = []
+        for output in ["t0", "t1", "t2"] {
+            for suffix in [".bedGraph.gz", ".bedGraph.gz.tbi", ".bw"] {
+                XCTAssertTrue(FileManager.default.fileExists(atPath: folder.file("relevance.\(output)\(suffix)")), output + suffix)
+            }
+            tracks.append(try bedGraphLines(folder.file("relevance.\(output).bedGraph.gz")))
+        }
+        XCTAssertNotEqual(tracks[0], tracks[1])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file("relevance.bw")))
+    }
+}
+
+/// chr2R of dm3, as the shipped FASTA index gives it.
+enum FastaFileLength {
+    static let chr2R = 21_146_708
+}

@@ -1,0 +1,72 @@
+@testable import Motifs
+import TestSupport
+import XCTest
+
+/// Seqlet calling on synthetic relevance with known clusters.
+final class SeqletCallerTests: XCTestCase {
+    /// Rows of noise with a block of strong relevance at known places (positive in even rows, negative in row 3).
+    private func data(rows: Int = 40, length: Int = 100) throws -> (ExplainedWindows, [Int: Int]) {
+        var random = SeededGenerator(seed: 4)
+        var relevance = [Float](repeating: 0, count: rows * 4 * length)
+        var oneHot = [Float](repeating: 0, count: rows * 4 * length)
+        var planted: [Int: Int] = [:]
+        for r in 0..<rows {
+            for i in 0..<length {
+                let base = Int(random.next() % 4)
+                oneHot[r * 4 * length + base * length + i] = 1
+                // Sparse noise, as after pruning: most bases exactly zero.
+                if random.next() % 4 == 0 { relevance[r * 4 * length + base * length + i] = random.uniform(-0.3, 0.3) }
+            }
+            if r % 2 == 0 || r == 3 {
+                let start = 10 + Int(random.next() % 70)
+                planted[r] = start
+                for i in start..<(start + 10) {
+                    let base = (0..<4).first { oneHot[r * 4 * length + $0 * length + i] == 1 }!
+                    relevance[r * 4 * length + base * length + i] = (r == 3 ? -1 : 1) * random.uniform(0.8, 1.2)
+                }
+            }
+        }
+        let places = (0..<rows).map { ExplainedWindows.Place(contig: "s\($0)", start: 0, end: length, name: "s\($0)", strand: "+") }
+        return (try ExplainedWindows(length: length, oneHot: oneHot, relevance: relevance, places: places), planted)
+    }
+
+    func testFindsThePlantedBlocksAndLittleElse() throws {
+        let (windows, planted) = try data()
+        let result = SeqletCaller().call(windows)
+        for (row, start) in planted {
+            let sign: Seqlet.Sign = row == 3 ? .negative : .positive
+            let hits = result.seqlets.filter { $0.row == row && $0.sign == sign && $0.coreStart < start + 10 && start < $0.coreEnd }
+            XCTAssertEqual(hits.count, 1, "row \(row)")
+            if let hit = hits.first {
+                XCTAssertLessThanOrEqual(abs(hit.coreStart - (start - 1)), 2, "core placed on the block")
+                XCTAssertEqual(hit.start, max(0, hit.coreStart - 6))
+                XCTAssertEqual(hit.end, min(100, hit.coreEnd + 6))
+            }
+        }
+        let stray = result.seqlets.filter { planted[$0.row] == nil }
+        XCTAssertLessThanOrEqual(stray.count, 1, "noise rows: \(stray)")
+        XCTAssertTrue(result.thresholds[.positive]!.isFinite)
+    }
+
+    func testCoresNeverOverlapAndZeroRelevanceGivesNothing() throws {
+        let (windows, _) = try data()
+        let result = SeqletCaller().call(windows)
+        for row in 0..<windows.count {
+            let cores = result.seqlets.filter { $0.row == row && $0.sign == .positive }.sorted { $0.coreStart < $1.coreStart }
+            for (a, b) in zip(cores, cores.dropFirst()) { XCTAssertLessThanOrEqual(a.coreEnd, b.coreStart) }
+        }
+        let zero = try ExplainedWindows(length: 50, oneHot: .init(repeating: 0.25, count: 400),
+                                        relevance: .init(repeating: 0, count: 400),
+                                        places: [.init(contig: "a", start: 0, end: 50, name: "a", strand: "+"),
+                                                 .init(contig: "b", start: 0, end: 50, name: "b", strand: "+")])
+        XCTAssertTrue(SeqletCaller().call(zero).seqlets.isEmpty)
+    }
+
+    func testWindowSumsMatchABruteForceSum() {
+        var random = SeededGenerator(seed: 2)
+        let values = (0..<57).map { _ in random.uniform(-1, 1) }
+        let sums = SeqletCaller.windowSums(values, width: 7)
+        XCTAssertEqual(sums.count, 51)
+        for i in sums.indices { XCTAssertEqual(sums[i], values[i..<(i + 7)].reduce(0, +), accuracy: 1e-5) }
+    }
+}

@@ -18,10 +18,11 @@ build: deps
 	$(SWIFT) build -c release
 
 # The main job on the shipped data (until `plrp run` exists): the default promoter model explained with PLRP-λ over
-# 1 Mb of dm3 chr2R, a model that never saw chr2R.
+# 1 Mb of dm3 chr2R, a model that never saw chr2R, then motifs in its relevance matched against JASPAR insects.
 run: build
 	$(PLRP) explain --model data/models/default.safetensors --fasta data/genome/dm3_chr2R.fa.gz \
 	  --region chr2R:1,000,001-2,000,000 --step 150 --prune 0.5 --threads 2 -o results/explain
+	$(PLRP) motifs --input results/explain --database data/motifs/JASPAR2026_CORE_insects.meme -o results/motifs
 
 # The whole suite; the last line is "N passed, N failed".
 test: deps
@@ -31,6 +32,7 @@ test: deps
 
 bench: build
 	benchmarks/io.sh
+	benchmarks/motifs.sh
 
 clean:
 	rm -rf .build results

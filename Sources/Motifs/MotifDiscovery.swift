@@ -35,10 +35,11 @@ public struct MotifDiscovery: Sendable {
         var counts: [Seqlet.Sign: Int] = [:]
         let motifs = clusters.compactMap { cluster -> DiscoveredMotif? in
             counts[cluster.sign, default: 0] += 1
-            let remapped = SeqletClustering.Cluster(
-                sign: cluster.sign,
-                members: cluster.members.map { .init(seqlet: order[$0.seqlet], shift: $0.shift, reverse: $0.reverse, similarity: $0.similarity) },
-                contribution: cluster.contribution, bases: cluster.bases, coverage: cluster.coverage, frame: cluster.frame, span: cluster.span)
+            // Members index the clustered subset; point them back at all seqlets.
+            var remapped = cluster
+            remapped.members = cluster.members.map {
+                .init(seqlet: order[$0.seqlet], shift: $0.shift, reverse: $0.reverse, similarity: $0.similarity)
+            }
             return DiscoveredMotif(id: "\(cluster.sign.rawValue)_\(counts[cluster.sign]!)", cluster: remapped)
         }
         let matches = motifs.map { motif -> [Match] in

@@ -35,6 +35,23 @@ public struct SeqletClustering: Sendable {
         /// Columns of the frame: `span` (the longest seqlet) plus `maxShift` on each side.
         public let frame: Int
         public let span: Int
+
+        /// An empty cluster.
+        init(sign: Seqlet.Sign, frame: Int, span: Int) {
+            self.init(sign: sign, members: [], contribution: .init(repeating: 0, count: frame * 4),
+                      bases: .init(repeating: 0, count: frame * 4), coverage: .init(repeating: 0, count: frame),
+                      frame: frame, span: span)
+        }
+
+        init(sign: Seqlet.Sign, members: [Member], contribution: [Float], bases: [Float], coverage: [Float], frame: Int, span: Int) {
+            self.sign = sign
+            self.members = members
+            self.contribution = contribution
+            self.bases = bases
+            self.coverage = coverage
+            self.frame = frame
+            self.span = span
+        }
     }
 
     public var description: String {
@@ -57,8 +74,7 @@ public struct SeqletClustering: Sendable {
                 if let best = best(c, among: current, span: span), best.similarity >= similarity {
                     add(i, c, b, shift: best.shift, reverse: best.reverse, similarity: best.similarity, to: &current[best.cluster], span: span)
                 } else {
-                    var cluster = Cluster(sign: sign, members: [], contribution: .init(repeating: 0, count: frame * 4),
-                                          bases: .init(repeating: 0, count: frame * 4), coverage: .init(repeating: 0, count: frame), frame: frame, span: span)
+                    var cluster = Cluster(sign: sign, frame: frame, span: span)
                     add(i, c, b, shift: 0, reverse: false, similarity: 1, to: &cluster, span: span)
                     current.append(cluster)
                 }
@@ -78,10 +94,7 @@ public struct SeqletClustering: Sendable {
     private func reassigned(_ indices: [Int], _ matrices: [Int: ([Float], [Float])], to clusters: [Cluster],
                             sign: Seqlet.Sign, span: Int) -> [Cluster] {
         let frame = span + 2 * maxShift
-        var next = clusters.map { _ in
-            Cluster(sign: sign, members: [], contribution: .init(repeating: 0, count: frame * 4),
-                    bases: .init(repeating: 0, count: frame * 4), coverage: .init(repeating: 0, count: frame), frame: frame, span: span)
-        }
+        var next = clusters.map { _ in Cluster(sign: sign, frame: frame, span: span) }
         for i in indices {
             let (c, b) = matrices[i]!
             if let best = best(c, among: clusters, span: span), best.similarity >= similarity {

@@ -8,17 +8,21 @@ public final class BedGraphWriter: TrackSink {
     public let path: String
     public let indexPath: String
     private let contigs: ContigTable
+    /// Contig names as bytes, so a line is assembled without building a String.
+    private let names: [[UInt8]]
     private var stream: UnsafeMutablePointer<BGZF>?
     private var buffer: [UInt8] = []
 
     /// `path` and `indexPath` may be staging names; the index records no file name.
     public init(path: String, indexPath: String, contigs: ContigTable, trackLine: String) throws {
-        guard let stream = bgzf_open(path, "w") else {
+        // Level 1: the values are float32 noise to deflate, and level 6 tripled the cost for 11% smaller files.
+        guard let stream = bgzf_open(path, "w1") else {
             throw TracksError("cannot create '\(path)': \(String(cString: strerror(errno)))")
         }
         self.path = path
         self.indexPath = indexPath
         self.contigs = contigs
+        names = contigs.contigs.map { Array($0.name.utf8) }
         self.stream = stream
         buffer.reserveCapacity(1 << 16)
         buffer.append(contentsOf: (trackLine + "\n").utf8)
@@ -37,8 +41,29 @@ public final class BedGraphWriter: TrackSink {
     }
 
     public func write(_ run: TrackRun) throws {
-        buffer.append(contentsOf: "\(contigs[run.contig].name)\t\(run.start)\t\(run.end)\t\(Self.format(run.value))\n".utf8)
+        buffer.append(contentsOf: names[run.contig])
+        buffer.append(0x09)
+        Self.appendDecimal(run.start, to: &buffer)
+        buffer.append(0x09)
+        Self.appendDecimal(run.end, to: &buffer)
+        buffer.append(0x09)
+        if run.value == 0 { buffer.append(0x30) } else { buffer.append(contentsOf: run.value.description.utf8) }
+        buffer.append(0x0a)
         if buffer.count >= 1 << 16 { try drain() }
+    }
+
+    private static func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = value, count = 0
+        withUnsafeMutableBytes(of: &digits) { bytes in
+            repeat {
+                bytes[count] = UInt8(0x30 + n % 10)
+                n /= 10
+                count += 1
+            } while n > 0
+            for i in stride(from: count - 1, through: 0, by: -1) { buffer.append(bytes[i]) }
+        }
     }
 
     public func finish() throws {

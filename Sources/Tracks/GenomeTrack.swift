@@ -13,7 +13,7 @@ public final class GenomeTrack {
                                           contigs: contigs,
                                           trackLine: BedGraphWriter.trackLine(name: trackName, description: description))
         let bigWig = try BigWigWriter(path: folder.stage("\(name).bw"), contigs: contigs)
-        aggregator = TrackAggregator(contigs: contigs, mode: aggregation, output: RunMerger([bedGraph, bigWig]))
+        aggregator = TrackAggregator(contigs: contigs, mode: aggregation, output: RunMerger([BackgroundSink([bedGraph]), BackgroundSink([bigWig])]))
     }
 
     /// Adds a genome window's per-base values (`values[i]` at `start + i`).

@@ -77,8 +77,8 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "How overlapping windows combine per base in the tracks: mean, max-abs, or center (the window whose centre is nearest).")
     var aggregate: Aggregation = .mean
 
-    @Flag(help: "Do not write the genome tracks (relevance.bedGraph.gz, .tbi, .bw).")
-    var noTracks = false
+    @Flag(inversion: .prefixedNo, help: "Write the genome tracks (relevance.bedGraph.gz, .tbi, .bw) when windows have genome coordinates.")
+    var tracks = true
 
     @Flag(help: "Keep batch norms as layers (relevance passes through them) instead of folding them into conv/dense.")
     var noMergeBatchnorm = false
@@ -220,7 +220,7 @@ struct ExplainCommand: ParsableCommand {
     /// genome order (which a streamed track cannot take).
     private func makeTracks(folder: OutputDirectory, sequences: SequenceInput, network: SequentialModel,
                             targets: [Int]?) throws -> [GenomeTrack] {
-        guard !noTracks, sequences.hasGenomeCoordinates else { return [] }
+        guard self.tracks, sequences.hasGenomeCoordinates else { return [] }
         guard sequences.inGenomeOrder else {
             Console.warn("regions are not sorted and non-overlapping in the index's contig order; no genome tracks written (sort the regions, e.g. 'sort -k1,1 -k2,2n', to get them)")
             return []

@@ -1,0 +1,44 @@
+import Foundation
+
+/// Passes runs on to other sinks on a background thread, in blocks, so compressing the bedGraph and the bigWig
+/// overlaps with computing the next windows. Order is kept (one serial queue); the first error is rethrown by `finish`.
+public final class BackgroundSink: TrackSink {
+    private let sinks: [TrackSink]
+    private let queue = DispatchQueue(label: "plrp.tracks")
+    private var pending: [TrackRun] = []
+    private let lock = NSLock()
+    private var failure: Error?
+    private static let block = 1 << 14
+
+    public init(_ sinks: [TrackSink]) {
+        self.sinks = sinks
+        pending.reserveCapacity(Self.block)
+    }
+
+    public func write(_ run: TrackRun) throws {
+        pending.append(run)
+        if pending.count >= Self.block { try hand(over: false) }
+    }
+
+    public func finish() throws {
+        try hand(over: true)
+        queue.sync {}
+        if let failure = lock.withLock({ failure }) { throw failure }
+    }
+
+    private func hand(over last: Bool) throws {
+        if let failure = lock.withLock({ failure }) { throw failure }
+        let runs = pending
+        pending.removeAll(keepingCapacity: true)
+        let sinks = self.sinks
+        queue.async { [self] in
+            guard lock.withLock({ failure }) == nil else { return }
+            do {
+                for run in runs { for sink in sinks { try sink.write(run) } }
+                if last { for sink in sinks { try sink.finish() } }
+            } catch {
+                lock.withLock { if failure == nil { failure = error } }
+            }
+        }
+    }
+}

@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Model", dependencies: ["COpenBLAS", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Explain", dependencies: ["Model"]),
         .target(name: "Tracks", dependencies: ["CHTSlib", "CBigWig", "GenomeIO"]),
-        .target(name: "Motifs", dependencies: ["Model"]),
+        .target(name: "Motifs", dependencies: ["Model", "Tracks"]),
         .executableTarget(
             name: "plrp",
             dependencies: [

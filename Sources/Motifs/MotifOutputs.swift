@@ -1,8 +1,9 @@
 import Foundation
+import Tracks
 
 /// The text of `plrp motifs`' outputs: seqlets.bed, instances.bed, matches.tsv and the MEME file.
 public enum MotifOutputs {
-    static let colours: [Seqlet.Sign: String] = [.positive: "200,40,40", .negative: "40,80,200"]
+    static let colours: [Seqlet.Sign: (UInt8, UInt8, UInt8)] = [.positive: (200, 40, 40), .negative: (40, 80, 200)]
 
     /// BED9 of every seqlet: the span with flanks, thickStart/thickEnd = the core, name `SIGN|WINDOW`, score 0–1000
     /// relative to the strongest seqlet, the window's strand, itemRgb by sign.
@@ -62,10 +63,12 @@ public enum MotifOutputs {
 
     static func format(_ x: Double) -> String { String(format: "%.3g", x) }
 
+    /// A BED9 line for columns `[start, end)` of a window, in the window's coordinates clipped to its end.
     private static func line(_ place: ExplainedWindows.Place, start: Int, end: Int, thick: (Int, Int), name: String,
-                             score: Int, strand: Character, colour: String) -> String {
+                             score: Int, strand: Character, colour: (UInt8, UInt8, UInt8)) -> String {
         let clip = { (column: Int) in min(place.start + column, place.end) }
-        return "\(place.contig)\t\(clip(start))\t\(clip(end))\t\(name)\t\(min(1000, max(0, score)))\t\(strand)\t\(clip(thick.0))\t\(clip(thick.1))\t\(colour)\n"
+        return BED9(contig: place.contig, start: clip(start), end: clip(end), name: name, score: score, strand: strand,
+                    thickStart: clip(thick.0), thickEnd: clip(thick.1), rgb: colour).line
     }
 }
 

@@ -5,11 +5,40 @@ public enum NPZReader {
         public let values: [Float]
     }
 
-    /// Reads member `name` (default `arr_0`).
+    /// Reads member `name` (default `arr_0`) whole.
     public static func read(path: String, member name: String = "arr_0") throws -> Array32 {
-        let file = try BinaryFile(readingFrom: path)
+        let rows = try Rows(path: path, member: name)
+        return Array32(shape: rows.shape, values: try rows.file.read(Float.self, count: rows.shape.reduce(1, *), placeholder: 0))
+    }
+
+    /// Random access to the rows (first-axis slices) of one member, without reading the rest.
+    public final class Rows {
+        public let shape: [Int]
+        fileprivate let file: BinaryFile
+        private let dataOffset: Int
+        private let rowLength: Int
+
+        public init(path: String, member name: String = "arr_0") throws {
+            file = try BinaryFile(readingFrom: path)
+            try NPZReader.seekToMember(name, in: file)
+            shape = try NPYHeader.parse(file).shape
+            dataOffset = file.offset
+            rowLength = shape.dropFirst().reduce(1, *)
+        }
+
+        public var count: Int { shape.first ?? 0 }
+
+        /// Row `i` as `rowLength` floats.
+        public func row(_ i: Int) throws -> [Float] {
+            try file.seek(to: dataOffset + i * rowLength * 4)
+            return try file.read(Float.self, count: rowLength, placeholder: 0)
+        }
+    }
+
+    /// Walks the local headers from the start (stored members only) and leaves `file` at the member's data.
+    fileprivate static func seekToMember(_ name: String, in file: BinaryFile) throws {
+        let path = file.path
         let target = Array((name + ".npy").utf8)
-        // Walk the local headers from the start; stored members only.
         var offset = 0
         let size = file.size
         while offset + 30 <= size {
@@ -34,10 +63,7 @@ public enum NPZReader {
             if memberName == target {
                 guard method == 0 else { throw TracksError("'\(path)': member \(name) is compressed; only stored members are supported") }
                 try file.seek(to: dataOffset)
-                let header = try NPYHeader.parse(file)
-                let count = header.shape.reduce(1, *)
-                let values = try file.read(Float.self, count: count, placeholder: 0)
-                return Array32(shape: header.shape, values: values)
+                return
             }
             offset = dataOffset + dataSize
         }

@@ -116,16 +116,57 @@ final class ExplainTracksTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file("seq/relevance.bedGraph.gz")))
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.file("seq/attr.npz")))
-        // Regions out of order: a warning, arrays written, no track.
-        run = try explain(["--fasta", Repo.genome, "--region", "chr2R:2,000,001-2,001,000", "--region", "chr2R:1,000,001-1,001,000"],
-                          into: folder.file("unsorted"))
+        // Read regions out of order: a warning, arrays written, no track.
+        run = try plrp(["explain", "--model", Repo.fixture("models/d_dilated_densebn.safetensors"), "--quiet", "--bam", Repo.reads,
+                        "--region", "chr2R:6,001-8,000", "--region", "chr2R:4,001-6,000", "--min-mapq", "0", "-o", folder.file("unsorted")])
         XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssertTrue(run.stderr.contains("plrp: warning: regions are not sorted"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("plrp: warning: --bam regions are not sorted"), run.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.file("unsorted/attr.npz")))
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file("unsorted/relevance.bw")))
         // --no-tracks.
         run = try explain(["--fasta", Repo.genome, "--region", "chr2R:1,000,001-1,001,000", "--no-tracks"], into: folder.file("none"))
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file("none/relevance.bedGraph.gz")))
+    }
+
+    func testUnsortedOverlappingGenomeRegionsGiveTheSortedRunsTrack() throws {
+        let folder = TemporaryFolder()
+        // Two overlapping regions given last-first, and the same windows from one sorted run: the same track.
+        let regions = ["chr2R:1,000,601-1,001,500", "chr2R:1,000,001-1,000,900"]
+        var run = try explain(["--fasta", Repo.genome, "--step", "150", "--target", "0", "--region", regions[0], "--region", regions[1]],
+                              into: folder.file("unsorted"))
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertFalse(run.stderr.contains("warning"), run.stderr)
+        run = try explain(["--fasta", Repo.genome, "--step", "150", "--target", "0", "--region", regions[1], "--region", regions[0]],
+                          into: folder.file("sorted"))
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let unsorted = try bedGraphLines(folder.file("unsorted/relevance.bedGraph.gz"))
+        XCTAssertFalse(unsorted.isEmpty)
+        XCTAssertEqual(unsorted, try bedGraphLines(folder.file("sorted/relevance.bedGraph.gz")))
+        let manifest = try String(contentsOfFile: folder.file("unsorted/manifest.json"), encoding: .utf8)
+        XCTAssertTrue(manifest.contains("sorted after the run"), manifest)
+    }
+
+    func testPerReadBEDListsEveryReadWithItsTotalRelevance() throws {
+        let folder = TemporaryFolder()
+        let run = try plrp(["explain", "--model", Repo.fixture("models/d_dilated_densebn.safetensors"), "--quiet", "-o", folder.path,
+                            "--bam", Repo.reads, "--region", "chr2R:4,001-6,000", "--min-mapq", "0", "--target", "a", "--per-read"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let reads = try String(contentsOfFile: folder.file("reads.bed"), encoding: .utf8).split(separator: "\n")
+        let windows = try String(contentsOfFile: folder.file("windows.bed"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(reads.first, "#chrom\tstart\tend\tname\tscore\tstrand\trelevance")
+        XCTAssertEqual(reads.count, windows.count + 1)
+        let attr = try NPZReader.read(path: folder.file("attr.npz"))
+        let row = 4 * attr.shape[2]
+        for (i, line) in reads.dropFirst().enumerated() {
+            let fields = line.split(separator: "\t")
+            XCTAssertEqual(fields.prefix(6).joined(separator: "\t"), String(windows[i]))
+            let total = attr.values[(i * row)..<((i + 1) * row)].reduce(0, +)
+            XCTAssertEqual(Float(fields[6])!, total, accuracy: 1e-4 * max(1, abs(total)))
+        }
+        let bad = try plrp(["explain", "--model", model, "--fasta", Repo.genome, "--region", "chr2R:1-1000", "--per-read", "-o", folder.file("x")])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertEqual(bad.stderr, "plrp: error: --per-read needs --bam input\n")
     }
 
     func testTargetAllWritesATrackPerOutput() throws {

@@ -26,7 +26,8 @@ struct ExplainCommand: ParsableCommand {
         DIR/relevance.bw, sorted in the FASTA index's contig order, equal runs merged, zeros left out. Overlapping
         windows combine by --aggregate; a read's relevance reaches the reference through its CIGAR (inserted and
         soft-clipped bases do not) and is averaged over the reads covering each base of the requested regions. With
-        --target all there is one track per output, relevance.OUTPUT.*.
+        --target all there is one track per output, relevance.OUTPUT.*. With --bam and --per-read, DIR/reads.bed lists
+        every read (the rows of windows.bed) with its total relevance in a seventh column.
         """)
 
     enum Method: String, ExpressibleByArgument, CaseIterable {
@@ -80,6 +81,9 @@ struct ExplainCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Write the genome tracks (relevance.bedGraph.gz, .tbi, .bw) when windows have genome coordinates.")
     var tracks = true
 
+    @Flag(help: "With --bam: also write reads.bed, each read (window) with its total relevance in a 7th column.")
+    var perRead = false
+
     @Flag(help: "Keep batch norms as layers (relevance passes through them) instead of folding them into conv/dense.")
     var noMergeBatchnorm = false
 
@@ -93,6 +97,7 @@ struct ExplainCommand: ParsableCommand {
         if !(epsilon >= 0) || !(gamma >= 0) { throw ValidationError("--epsilon and --gamma must not be negative") }
         if let pruneNeg, !(pruneNeg >= 0 && pruneNeg < 1) { throw ValidationError("--prune-neg must be a fraction in [0, 1)") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if perRead && input.bam == nil { throw ValidationError("--per-read needs --bam input") }
     }
 
     func run() throws {
@@ -111,11 +116,10 @@ struct ExplainCommand: ParsableCommand {
         let encoder = OneHotEncoder(policy: input.iupac)
 
         let folder = try OutputDirectory(path: out)
-        let oneHot = try NPZWriter(path: folder.stage("ohe.npz"), rowShape: [4, length])
-        let attributions = try NPZWriter(path: folder.stage("attr.npz"), rowShape: [4, length])
-        let bed = try TextFile(path: folder.stage("windows.bed"))
+        let (tracks, feed) = try makeTracks(folder: folder, sequences: sequences, network: network, targets: targets.fixed)
+        let outputs = try ExplainOutputs(folder: folder, sequences: sequences, outputs: network.outputs, length: length,
+                                         tracks: tracks, feed: feed, perRead: perRead)
         let manifestPath = folder.stage("manifest.json")
-        let tracks = try makeTracks(folder: folder, sequences: sequences, network: network, targets: targets.fixed)
         var worstAbsolute: Float = 0, worstRelative: Float = 0, unexplained = 0, orphans = 0, windows = 0
         var worstMassChange = 0.0
         var values: [Float] = []
@@ -147,40 +151,10 @@ struct ExplainCommand: ParsableCommand {
                     perTarget.append((target, InSilicoMutagenesis.compute(network, input: batch, targets: perWindow, compute: compute)))
                 }
             }
-            if perTarget.count == 1 {
-                try oneHot.append(batch.values)
-                try attributions.append(perTarget[0].relevance.values)
-                for window in batchWindows { try bed.write(sequences.bedLine(for: window)) }
-            } else {
-                // --target all: window-major, one row per window and output.
-                let row = 4 * length
-                for (w, window) in batchWindows.enumerated() {
-                    for (task, relevance) in perTarget {
-                        try oneHot.append(Array(batch.values[(w * row)..<((w + 1) * row)]))
-                        try attributions.append(Array(relevance.values[(w * row)..<((w + 1) * row)]))
-                        try bed.write(sequences.bedLine(for: window, nameSuffix: network.outputs[task!]))
-                    }
-                }
-            }
-            if !tracks.isEmpty {
-                let row = 4 * length
-                for (w, window) in batchWindows.enumerated() {
-                    for (t, (_, relevance)) in perTarget.enumerated() {
-                        let sums = GenomeTrack.baseSums(relevance.values[(w * row)..<((w + 1) * row)], length: length)
-                        if sequences.batchPlacements.isEmpty {
-                            try tracks[t].add(window, values: sums[...])
-                        } else {
-                            try tracks[t].add(window, placement: sequences.batchPlacements[w], values: sums[...])
-                        }
-                    }
-                }
-            }
+            try outputs.write(batch: batch, windows: batchWindows, results: perTarget)
             windows += batchWindows.count
         }
-        for track in tracks { try track.finish() }
-        try oneHot.finish()
-        try attributions.finish()
-        try bed.close()
+        try outputs.finish()
         if unexplained > 0 {
             Console.warn("\(unexplained) window(s) deviate from relevance conservation by more than biases and ε can absorb (worst \(worstAbsolute))")
         }
@@ -193,11 +167,12 @@ struct ExplainCommand: ParsableCommand {
             "target": target ?? "default", "targets": targets.fixed.map { $0.map { network.outputs[$0] } } ?? ["top logit per window"],
             "output_relevance": outputRelevance.rawValue, "merge_batchnorm": !noMergeBatchnorm,
             "batchnorms_merged": lrp.mergedBatchNorms, "batchnorms_kept": lrp.keptBatchNorms,
-            "aggregate": aggregate.rawValue, "tracks": !tracks.isEmpty,
+            "aggregate": aggregate.rawValue, "tracks": tracks.isEmpty ? "none" : feed == .streamed ? "streamed" : "sorted after the run",
+            "per_read": perRead,
         ].merging(input.manifestParameters(window: length)) { own, _ in own }
         try manifest.addInput(model)
         for file in input.inputFiles { try manifest.addInput(file) }
-        var results: [String: Any] = ["windows": windows, "rows": attributions.rows]
+        var results: [String: Any] = ["windows": windows, "rows": outputs.rows]
         if method == .lrp {
             results["conservation"] = [
                 "worst_absolute_deviation": worstAbsolute, "worst_relative_deviation": worstRelative,
@@ -216,23 +191,29 @@ struct ExplainCommand: ParsableCommand {
         }
     }
 
-    /// One genome track per explained output, or none for `--sequences` input, `--no-tracks`, or windows out of
-    /// genome order (which a streamed track cannot take).
+    /// One genome track per explained output, or none for `--sequences` input or `--no-tracks`. Genome windows out of
+    /// genome order are sorted once the arrays are written; reads out of order (regions unsorted or overlapping) get
+    /// no track, with a warning.
     private func makeTracks(folder: OutputDirectory, sequences: SequenceInput, network: SequentialModel,
-                            targets: [Int]?) throws -> [GenomeTrack] {
-        guard self.tracks, sequences.hasGenomeCoordinates else { return [] }
-        guard sequences.inGenomeOrder else {
-            Console.warn("regions are not sorted and non-overlapping in the index's contig order; no genome tracks written (sort the regions, e.g. 'sort -k1,1 -k2,2n', to get them)")
-            return []
+                            targets: [Int]?) throws -> ([GenomeTrack], ExplainOutputs.TrackFeed) {
+        guard self.tracks, sequences.hasGenomeCoordinates else { return ([], .none) }
+        var feed = ExplainOutputs.TrackFeed.streamed
+        if !sequences.inGenomeOrder {
+            guard case .genome = sequences.source else {
+                Console.warn("--bam regions are not sorted and non-overlapping in the index's contig order; no genome tracks written (sort and merge the regions, e.g. 'bedtools sort | bedtools merge', to get them)")
+                return ([], .none)
+            }
+            feed = .sortedAfterwards
         }
         let method = self.method == .lrp ? "\(composite.rawValue)\(prune == "0" ? "" : " PLRP-\(plrp.rawValue) prune \(prune)")" : self.method.rawValue
         let model = PathName.base(of: self.model)
         let names = (targets?.count ?? 1) > 1 ? targets!.map { "relevance.\(PathName.safe(network.outputs[$0]))" } : ["relevance"]
         let outputs = (targets?.count ?? 1) > 1 ? targets!.map { network.outputs[$0] } : [targets.map { network.outputs[$0[0]] } ?? "top output"]
-        return try zip(names, outputs).map { name, output in
+        let tracks = try zip(names, outputs).map { name, output in
             try GenomeTrack(folder: folder, name: name, contigs: sequences.contigs, aggregation: aggregate,
                             trackName: "plrp \(output)", description: "\(model) \(output): \(method), \(aggregate.rawValue) of windows")
         }
+        return (tracks, feed)
     }
 
     private func pruningPlan() throws -> PruningPlan {

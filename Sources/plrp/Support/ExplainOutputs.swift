@@ -1,0 +1,99 @@
+import Foundation
+import GenomeIO
+import Model
+import Tracks
+
+/// Everything `plrp explain` writes per window, staged in its output folder: the arrays, windows.bed, the genome
+/// tracks and, for reads, reads.bed.
+final class ExplainOutputs {
+    /// Where track values come from: streamed as windows are explained, or — when windows arrive out of genome order —
+    /// read back from attr.npz in sorted order once it is complete.
+    enum TrackFeed { case none, streamed, sortedAfterwards }
+
+    private let sequences: SequenceInput
+    private let outputs: [String]
+    private let length: Int
+    private let oneHot: NPZWriter
+    private let attributions: NPZWriter
+    private let attributionsPath: String
+    private let bed: TextFile
+    private let reads: TextFile?
+    private let tracks: [GenomeTrack]
+    private let feed: TrackFeed
+    /// For `sortedAfterwards`: each window's contig index, start, end and first row.
+    private var placed: [(contig: Int, start: Int, end: Int, row: Int)] = []
+
+    init(folder: OutputDirectory, sequences: SequenceInput, outputs: [String], length: Int, tracks: [GenomeTrack],
+         feed: TrackFeed, perRead: Bool) throws {
+        self.sequences = sequences
+        self.outputs = outputs
+        self.length = length
+        oneHot = try NPZWriter(path: folder.stage("ohe.npz"), rowShape: [4, length])
+        attributionsPath = folder.stage("attr.npz")
+        attributions = try NPZWriter(path: attributionsPath, rowShape: [4, length])
+        bed = try TextFile(path: folder.stage("windows.bed"))
+        reads = perRead ? try TextFile(path: folder.stage("reads.bed")) : nil
+        try reads?.write("#chrom\tstart\tend\tname\tscore\tstrand\trelevance\n")
+        self.tracks = tracks
+        self.feed = feed
+    }
+
+    var rows: Int { attributions.rows }
+
+    /// One batch: `results` holds, per explained output (nil: each window's top output), the relevance `[N, 4, L]`.
+    func write(batch: Tensor, windows: [Window], results: [(task: Int?, relevance: Tensor)]) throws {
+        let row = 4 * length
+        let suffixed = results.count > 1
+        if !suffixed {
+            try oneHot.append(batch.values)
+            try attributions.append(results[0].relevance.values)
+        }
+        for (w, window) in windows.enumerated() {
+            if feed == .sortedAfterwards {
+                placed.append((sequences.contigs.index(of: window.contig)!, window.start, window.end, attributions.rows + (suffixed ? 0 : w - windows.count)))
+            }
+            for (t, result) in results.enumerated() {
+                let values = result.relevance.values[(w * row)..<((w + 1) * row)]
+                let suffix = suffixed ? result.task.map { outputs[$0] } : nil
+                if suffixed {
+                    try oneHot.append(Array(batch.values[(w * row)..<((w + 1) * row)]))
+                    try attributions.append(Array(values))
+                }
+                try bed.write(sequences.bedLine(for: window, nameSuffix: suffix))
+                if let reads {
+                    let total = values.reduce(0, +)
+                    try reads.write(sequences.bedLine(for: window, nameSuffix: suffix).dropLast() + "\t\(total)\n")
+                }
+                if feed == .streamed {
+                    let sums = GenomeTrack.baseSums(values, length: length)
+                    if sequences.batchPlacements.isEmpty {
+                        try tracks[t].add(window, values: sums[...])
+                    } else {
+                        try tracks[t].add(window, placement: sequences.batchPlacements[w], values: sums[...])
+                    }
+                }
+            }
+        }
+    }
+
+    /// Completes every file; sorted-afterwards tracks are made here from the finished attr.npz.
+    func finish() throws {
+        try oneHot.finish()
+        try attributions.finish()
+        try bed.close()
+        try reads?.close()
+        if feed == .sortedAfterwards {
+            let rows = try NPZReader.Rows(path: attributionsPath)
+            placed.sort { ($0.contig, $0.start, $0.row) < ($1.contig, $1.start, $1.row) }
+            for window in placed {
+                let contig = sequences.contigs[window.contig].name
+                for (t, track) in tracks.enumerated() {
+                    let values = try rows.row(window.row + t)
+                    try track.add(Window(contig: contig, start: window.start, end: window.end),
+                                  values: GenomeTrack.baseSums(values[...], length: length)[...])
+                }
+            }
+        }
+        for track in tracks { try track.finish() }
+    }
+}

@@ -17,12 +17,10 @@ deps:
 build: deps
 	$(SWIFT) build -c release
 
-# The main job on the shipped data (until `plrp run` exists): the default promoter model explained with PLRP-λ over
-# 1 Mb of dm3 chr2R, a model that never saw chr2R, then motifs in its relevance matched against JASPAR insects.
+# The whole pipeline on the shipped data: the default promoter model explained with PLRP-λ over 1 Mb of dm3 chr2R (a
+# chromosome it never saw in training), tracks, seqlets, motifs and JASPAR insect matches, into results/.
 run: build
-	$(PLRP) explain --model data/models/default.safetensors --fasta data/genome/dm3_chr2R.fa.gz \
-	  --region chr2R:1,000,001-2,000,000 --step 150 --prune 0.5 --threads 2 -o results/explain
-	$(PLRP) motifs --input results/explain --database data/motifs/JASPAR2026_CORE_insects.meme -o results/motifs
+	$(PLRP) run
 
 # The whole suite; the last line is "N passed, N failed".
 test: deps

@@ -6,6 +6,8 @@ public struct WindowStream {
     public let regions: [GenomicRegion]
     public let plan: WindowPlan
     public var chunkBases: Int = 1 << 20
+    /// Only these global window indices (all windows when nil): a shard of the run.
+    public var only: Range<Int>?
 
     public init(fasta: FastaFile, regions: [GenomicRegion], plan: WindowPlan) {
         self.fasta = fasta
@@ -14,7 +16,10 @@ public struct WindowStream {
     }
 
     /// Windows in all regions.
-    public var windowCount: Int { regions.reduce(0) { $0 + plan.count(over: $1) } }
+    public var allWindowCount: Int { regions.reduce(0) { $0 + plan.count(over: $1) } }
+
+    /// Windows this stream yields (those of `only` when set).
+    public var windowCount: Int { only?.count ?? allWindowCount }
 
     /// One batch: the windows and their bases, padded with `N` past contig ends.
     public struct Batch {
@@ -36,11 +41,19 @@ public struct WindowStream {
         var chunkStart = 0
         var chunkEnd = 0
 
+        var first = 0  // global index of the region's first window
         for region in regions {
             guard let contigLength = fasta.contigs.length(of: region.contig) else {
                 throw GenomeIOError.data("unknown contig '\(region.contig)' in '\(fasta.path)'")
             }
-            for i in 0..<plan.count(over: region) {
+            let count = plan.count(over: region)
+            defer { first += count }
+            var local = 0..<count
+            if let only {
+                local = max(0, only.lowerBound - first)..<min(count, max(0, only.upperBound - first))
+                if local.isEmpty { continue }
+            }
+            for i in local {
                 let window = plan.window(i, over: region)
                 let readEnd = min(window.end, contigLength)
                 if window.contig != chunkContig || window.start < chunkStart || readEnd > chunkEnd {
@@ -63,5 +76,22 @@ public struct WindowStream {
             }
         }
         if batch.count > 0 { try body(batch) }
+    }
+}
+
+/// Part `index` of `count` (1-based) of a run's windows: consecutive windows in input order, the parts as equal as
+/// whole windows allow, so that the parts in order are exactly the run's windows.
+public struct WindowShard: Sendable, Equatable {
+    public let index: Int
+    public let count: Int
+
+    public init(index: Int, count: Int) {
+        self.index = index
+        self.count = count
+    }
+
+    /// The global window indices of this part among `total` windows.
+    public func range(total: Int) -> Range<Int> {
+        (total * (index - 1) / count)..<(total * index / count)
     }
 }

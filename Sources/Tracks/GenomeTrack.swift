@@ -6,12 +6,17 @@ import GenomeIO
 public final class GenomeTrack {
     private let aggregator: TrackAggregator
 
-    public init(folder: OutputDirectory, name: String, contigs: ContigTable, aggregation: Aggregation,
-                trackName: String, description: String) throws {
+    public convenience init(folder: OutputDirectory, name: String, contigs: ContigTable, aggregation: Aggregation,
+                            trackName: String, description: String) throws {
+        try self.init(folder: folder, name: name, contigs: contigs, aggregation: aggregation,
+                      trackLine: BedGraphWriter.trackLine(name: trackName, description: description))
+    }
+
+    /// A track whose bedGraph starts with `trackLine` as given (as when shards are merged).
+    public init(folder: OutputDirectory, name: String, contigs: ContigTable, aggregation: Aggregation, trackLine: String) throws {
         let bedGraphPath = folder.stage("\(name).bedGraph.gz")
         let bedGraph = try BedGraphWriter(path: bedGraphPath, indexPath: folder.stage("\(name).bedGraph.gz.tbi"),
-                                          contigs: contigs,
-                                          trackLine: BedGraphWriter.trackLine(name: trackName, description: description))
+                                          contigs: contigs, trackLine: trackLine)
         let bigWig = try BigWigWriter(path: folder.stage("\(name).bw"), contigs: contigs)
         aggregator = TrackAggregator(contigs: contigs, mode: aggregation, output: RunMerger([BackgroundSink([bedGraph]), BackgroundSink([bigWig])]))
     }
@@ -28,6 +33,35 @@ public final class GenomeTrack {
     }
 
     public func finish() throws { try aggregator.finish() }
+
+    /// A window whose relevance rows are in an `attr.npz`: `rows` consecutive rows from `firstRow`, one per track.
+    public struct StoredWindow: Sendable {
+        public let contig: Int
+        public let start: Int
+        public let end: Int
+        public let firstRow: Int
+
+        public init(contig: Int, start: Int, end: Int, firstRow: Int) {
+            self.contig = contig
+            self.start = start
+            self.end = end
+            self.firstRow = firstRow
+        }
+    }
+
+    /// Feeds `tracks` (track t takes row `firstRow + t`) from stored rows in genome order — sorted by contig, start
+    /// and row, the order a streamed run adds them in — and finishes them. Gives the same track as streaming did.
+    public static func build(_ tracks: [GenomeTrack], from rows: NPZReader.Rows, windows: [StoredWindow],
+                             contigs: ContigTable) throws {
+        let length = rows.shape.last ?? 0
+        for window in windows.sorted(by: { ($0.contig, $0.start, $0.firstRow) < ($1.contig, $1.start, $1.firstRow) }) {
+            let place = Window(contig: contigs[window.contig].name, start: window.start, end: window.end)
+            for (t, track) in tracks.enumerated() {
+                try track.add(place, values: baseSums(try rows.row(window.firstRow + t)[...], length: length)[...])
+            }
+        }
+        for track in tracks { try track.finish() }
+    }
 
     /// Per-base relevance: the sum over the four channels of each position of a `[4, L]` row.
     public static func baseSums(_ row: ArraySlice<Float>, length: Int) -> [Float] {

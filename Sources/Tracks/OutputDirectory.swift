@@ -21,6 +21,7 @@ public final class OutputDirectory {
                 throw TracksError("output folder '\(path)' is not writable")
             }
             createdFolder = false
+            Self.removeAbandonedFiles(in: path)
         } else {
             let existingParent = Self.nearestExistingAncestor(PathName.folder(of: path))
             guard fm.isWritableFile(atPath: existingParent) else {
@@ -46,6 +47,11 @@ public final class OutputDirectory {
         return temporary
     }
 
+    /// The temporary path `name` was staged under, if it was.
+    public func staged(_ name: String) -> String? {
+        staged.first { $0.final == PathName.join(path, name) }?.temporary
+    }
+
     /// Renames every staged file to its final name.
     public func commit() throws {
         for file in staged {
@@ -65,6 +71,16 @@ public final class OutputDirectory {
         for file in staged { try? fm.removeItem(atPath: file.temporary) }
         if createdFolder, (try? fm.contentsOfDirectory(atPath: path))?.isEmpty == true {
             try? fm.removeItem(atPath: path)
+        }
+    }
+
+    /// Temporary files of earlier runs that were killed (`.NAME.partial-PID` whose process is gone).
+    private static func removeAbandonedFiles(in folder: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(".") {
+            guard let marker = name.range(of: ".partial-", options: .backwards), let pid = Int32(name[marker.upperBound...]) else { continue }
+            if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: PathName.join(folder, name))
+            }
         }
     }
 

@@ -87,6 +87,9 @@ struct ExplainCommand: ParsableCommand {
     @Flag(help: "Keep batch norms as layers (relevance passes through them) instead of folding them into conv/dense.")
     var noMergeBatchnorm = false
 
+    @Option(help: "Explain only part I of N of the windows (1-based, e.g. 2/8): equal shares of whole windows, in order; `plrp merge` joins the parts.")
+    var shard: String?
+
     @Option(help: "Windows per batch.")
     var batchSize: Int = 256
 
@@ -101,12 +104,43 @@ struct ExplainCommand: ParsableCommand {
     }
 
     func run() throws {
+        let folder = try OutputDirectory(path: out)
+        let report = try execute(into: folder)
+        var manifest = Manifest(command: "explain")
+        manifest.parameters = report.parameters
+        for file in report.inputs { try manifest.addInput(file) }
+        manifest.results = report.results
+        manifest.timings = ["total": report.seconds]
+        try manifest.write(to: folder.stage("manifest.json"))
+        try folder.commit()
+        if !quiet { Console.note(report.summary(out: out)) }
+    }
+
+    /// What an explain job did, for its manifest and summary line.
+    struct Report {
+        var parameters: [String: Any]
+        var results: [String: Any]
+        var inputs: [String]
+        var windows: Int
+        var seconds: Double
+        var label: String
+        var worstDeviation: Float
+
+        func summary(out: String) -> String {
+            String(format: "explained %d windows (%@) in %.2f s (%.0f windows/s); worst conservation deviation %.3g → %@",
+                   windows, label, seconds, Double(windows) / max(seconds, 1e-9), Double(worstDeviation), out)
+        }
+    }
+
+    /// Explains every window (of the shard, if one is given) and stages the arrays, windows.bed and tracks in
+    /// `folder`; the caller writes the manifest and commits.
+    func execute(into folder: OutputDirectory) throws -> Report {
         let started = Date()
         let network = try ModelFile.load(path: model)
         let plan = try pruningPlan()
         let lrp = try LRP(model: network, composite: try compositeWithOverrides(), pruning: plan,
                           outputRelevance: outputRelevance, mergeBatchNorm: !noMergeBatchnorm)
-        let sequences = try SequenceInput(input, defaultWindow: network.inputLength)
+        let sequences = try SequenceInput(input, defaultWindow: network.inputLength, shard: try parsedShard())
         let length = network.inputLength
         guard sequences.windowLength == length else {
             throw UsageError("--window \(sequences.windowLength) does not match the model's input length, \(length)")
@@ -115,11 +149,10 @@ struct ExplainCommand: ParsableCommand {
         let compute = Compute(threads: input.threads)
         let encoder = OneHotEncoder(policy: input.iupac)
 
-        let folder = try OutputDirectory(path: out)
         let (tracks, feed) = try makeTracks(folder: folder, sequences: sequences, network: network, targets: targets.fixed)
         let outputs = try ExplainOutputs(folder: folder, sequences: sequences, outputs: network.outputs, length: length,
                                          tracks: tracks, feed: feed, perRead: perRead)
-        let manifestPath = folder.stage("manifest.json")
+        let progress = Progress(total: sequences.knownWindowCount, unit: "windows", enabled: !quiet)
         var worstAbsolute: Float = 0, worstRelative: Float = 0, unexplained = 0, orphans = 0, windows = 0
         var worstMassChange = 0.0
         var values: [Float] = []
@@ -153,14 +186,15 @@ struct ExplainCommand: ParsableCommand {
             }
             try outputs.write(batch: batch, windows: batchWindows, results: perTarget)
             windows += batchWindows.count
+            progress.advance(to: windows)
         }
+        progress.finish()
         try outputs.finish()
         if unexplained > 0 {
             Console.warn("\(unexplained) window(s) deviate from relevance conservation by more than biases and ε can absorb (worst \(worstAbsolute))")
         }
-        let seconds = Date().timeIntervalSince(started)
-        var manifest = Manifest(command: "explain")
-        manifest.parameters = [
+        let label = method == .lrp ? "\(composite.rawValue)\(plan.global > 0 || !plan.perLayer.isEmpty ? ", PLRP-\(plrp.rawValue)" : "")" : method.rawValue
+        var parameters: [String: Any] = [
             "method": method.rawValue, "composite": composite.rawValue, "epsilon": epsilon, "gamma": gamma,
             "rules": Dictionary(uniqueKeysWithValues: lrp.rules.map { ($0.layer, $0.rule.description) }),
             "prune": prune, "prune_neg": pruneNeg.map { $0 as Any } ?? NSNull(), "plrp": plrp.rawValue,
@@ -168,10 +202,9 @@ struct ExplainCommand: ParsableCommand {
             "output_relevance": outputRelevance.rawValue, "merge_batchnorm": !noMergeBatchnorm,
             "batchnorms_merged": lrp.mergedBatchNorms, "batchnorms_kept": lrp.keptBatchNorms,
             "aggregate": aggregate.rawValue, "tracks": tracks.isEmpty ? "none" : feed == .streamed ? "streamed" : "sorted after the run",
-            "per_read": perRead,
+            "per_read": perRead, "model": model,
         ].merging(input.manifestParameters(window: length)) { own, _ in own }
-        try manifest.addInput(model)
-        for file in input.inputFiles { try manifest.addInput(file) }
+        if let shard = try parsedShard() { parameters["shard"] = "\(shard.index)/\(shard.count)" }
         var results: [String: Any] = ["windows": windows, "rows": outputs.rows]
         if method == .lrp {
             results["conservation"] = [
@@ -180,15 +213,18 @@ struct ExplainCommand: ParsableCommand {
                 "plrp_lambda_worst_layer_mass_change": worstMassChange, "plrp_m_orphaned_neurons": orphans,
             ] as [String: Any]
         }
-        manifest.results = results
-        manifest.timings = ["total": seconds]
-        try manifest.write(to: manifestPath)
-        try folder.commit()
-        if !quiet {
-            Console.note(String(format: "explained %d windows (%@) in %.2f s; worst conservation deviation %.3g → %@",
-                                windows, method == .lrp ? "\(composite.rawValue)\(plan.global > 0 || !plan.perLayer.isEmpty ? ", PLRP-\(plrp.rawValue)" : "")" : method.rawValue,
-                                seconds, Double(worstAbsolute), out))
+        return Report(parameters: parameters, results: results, inputs: [model] + input.inputFiles, windows: windows,
+                      seconds: Date().timeIntervalSince(started), label: label, worstDeviation: worstAbsolute)
+    }
+
+    /// `--shard I/N`, 1-based.
+    func parsedShard() throws -> WindowShard? {
+        guard let shard else { return nil }
+        let parts = shard.split(separator: "/").map { Int($0) }
+        guard parts.count == 2, let index = parts[0], let count = parts[1], count >= 1, index >= 1, index <= count else {
+            throw UsageError("--shard '\(shard)': expected I/N with 1 ≤ I ≤ N, e.g. 2/8")
         }
+        return WindowShard(index: index, count: count)
     }
 
     /// One genome track per explained output, or none for `--sequences` input or `--no-tracks`. Genome windows out of

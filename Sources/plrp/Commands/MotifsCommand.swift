@@ -62,8 +62,61 @@ struct MotifsCommand: ParsableCommand {
     }
 
     func run() throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue else {
+            throw DataError("--input '\(input)' is not a folder")
+        }
+        let arrays = ExplainArrays(folder: input)
+        for (name, path) in [("windows.bed", arrays.windows), ("ohe.npz", arrays.oneHot), ("attr.npz", arrays.relevance)]
+        where !FileManager.default.fileExists(atPath: path) {
+            throw DataError("'\(input)' has no \(name): give the output folder of plrp explain")
+        }
+        let folder = try OutputDirectory(path: out)
+        let report = try execute(from: arrays, into: folder)
+        var manifest = Manifest(command: "motifs")
+        manifest.parameters = report.parameters
+        for file in report.inputs { try manifest.addInput(file) }
+        manifest.results = report.results
+        manifest.timings = ["total": report.seconds]
+        try manifest.write(to: folder.stage("manifest.json"))
+        try folder.commit()
+        if !quiet { Console.note(report.summary + " → \(out)") }
+    }
+
+    /// Where an explain run's arrays and windows are (files may be staged under temporary names).
+    struct ExplainArrays {
+        var oneHot: String
+        var relevance: String
+        var windows: String
+
+        init(folder: String) {
+            oneHot = PathName.join(folder, "ohe.npz")
+            relevance = PathName.join(folder, "attr.npz")
+            windows = PathName.join(folder, "windows.bed")
+        }
+
+        init(oneHot: String, relevance: String, windows: String) {
+            self.oneHot = oneHot
+            self.relevance = relevance
+            self.windows = windows
+        }
+    }
+
+    /// What a motifs job did, for its manifest and summary line.
+    struct Report {
+        var parameters: [String: Any]
+        var results: [String: Any]
+        var inputs: [String]
+        var seconds: Double
+        var summary: String
+        /// Each motif with its seqlet count and best match (`db_id db_name`, or nil), strongest first.
+        var motifs: [(id: String, seqlets: Int, consensus: String, match: String?)]
+    }
+
+    /// Finds seqlets and motifs in `arrays` and stages every motif output in `folder`; the caller writes the manifest.
+    func execute(from arrays: ExplainArrays, into folder: OutputDirectory) throws -> Report {
         let started = Date()
-        let data = try load()
+        let data = try load(arrays)
         let database = try self.database.map { try MEMEFile.read(path: $0) }
         var discovery = MotifDiscovery()
         discovery.caller.window = window
@@ -77,60 +130,46 @@ struct MotifsCommand: ParsableCommand {
         let result = discovery.run(data, comparison: database.map { MotifComparison(database: $0) })
 
         let header = [
-            "plrp \(Plrp.version) motifs --input \(input)",
+            "plrp \(Plrp.version) motifs",
             discovery.caller.description,
             "thresholds: " + [Seqlet.Sign.positive, .negative].map { "\($0.rawValue)=\(result.thresholds[$0].map { "\($0)" } ?? "none")" }.joined(separator: " "),
             discovery.clustering.description,
         ]
-        let folder = try OutputDirectory(path: out)
         try write(MotifOutputs.seqletsBED(result, data: data, header: header), to: folder.stage("seqlets.bed"))
         try write(MotifOutputs.instancesBED(result, data: data, header: header), to: folder.stage("instances.bed"))
         try write(MEMEFile.format(result.motifs.map(\.pfm), comments: header), to: folder.stage("motifs.meme"))
         try write(MotifOutputs.cwmsTSV(result), to: folder.stage("cwms.tsv"))
         try write(MotifOutputs.matchesTSV(result, database: database ?? []), to: folder.stage("matches.tsv"))
         try write(MotifReport.html(result, data: data, database: database ?? [], header: header), to: folder.stage("report.html"))
-        var manifest = Manifest(command: "motifs")
-        manifest.parameters = ["input": input, "database": database == nil ? NSNull() : self.database!, "window": window,
-                               "flank": flank, "fdr": fdr, "similarity": similarity, "min_seqlets": minSeqlets,
-                               "max_seqlets": maxSeqlets, "match_q": matchQ, "seed": seed]
-        for name in ["ohe.npz", "attr.npz", "windows.bed"] { try manifest.addInput(PathName.join(input, name)) }
-        if let path = self.database { try manifest.addInput(path) }
-        manifest.results = [
-            "windows": data.count, "seqlets": result.seqlets.count, "motifs": result.motifs.count,
-            "significant_matches": result.matches.reduce(0) { $0 + $1.count },
-        ]
-        manifest.timings = ["total": Date().timeIntervalSince(started)]
-        try manifest.write(to: folder.stage("manifest.json"))
-        try folder.commit()
-        if !quiet {
-            Console.note(String(format: "%d seqlets, %d motifs, %d with a significant match in %.2f s → %@",
-                                result.seqlets.count, result.motifs.count, result.matches.filter { !$0.isEmpty }.count,
-                                Date().timeIntervalSince(started), out))
+        let seconds = Date().timeIntervalSince(started)
+        let motifs = zip(result.motifs, result.matches).map { motif, matches in
+            (motif.id, motif.cluster.members.count, motif.pfm.consensus,
+             matches.first.map { "\(database![$0.comparison.target].id) \(database![$0.comparison.target].name)" })
         }
+        return Report(
+            parameters: ["database": database == nil ? NSNull() : self.database!, "seqlet_window": window,
+                         "flank": flank, "fdr": fdr, "similarity": similarity, "min_seqlets": minSeqlets,
+                         "max_seqlets": maxSeqlets, "match_q": matchQ, "seed": seed],
+            results: ["windows": data.count, "seqlets": result.seqlets.count, "motifs": result.motifs.count,
+                      "significant_matches": result.matches.reduce(0) { $0 + $1.count }],
+            inputs: [arrays.oneHot, arrays.relevance, arrays.windows] + (self.database.map { [$0] } ?? []),
+            seconds: seconds,
+            summary: String(format: "%d seqlets, %d motifs, %d with a significant match in %.2f s", result.seqlets.count,
+                            result.motifs.count, result.matches.filter { !$0.isEmpty }.count, seconds),
+            motifs: motifs)
     }
 
-    /// The explain folder's arrays and windows, checked against each other.
-    private func load() throws -> ExplainedWindows {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue else {
-            throw DataError("--input '\(input)' is not a folder")
-        }
-        let bedPath = PathName.join(input, "windows.bed")
-        guard FileManager.default.fileExists(atPath: bedPath) else {
-            throw DataError("'\(input)' has no windows.bed: give the output folder of plrp explain")
-        }
-        let rows = try WindowsBED.read(path: bedPath)
-        guard !rows.isEmpty else { throw DataError("'\(bedPath)' holds no windows") }
-        for name in ["ohe.npz", "attr.npz"] where !FileManager.default.fileExists(atPath: PathName.join(input, name)) {
-            throw DataError("'\(input)' has no \(name): give the output folder of plrp explain")
-        }
-        let oneHot = try NPZReader.read(path: PathName.join(input, "ohe.npz"))
-        let relevance = try NPZReader.read(path: PathName.join(input, "attr.npz"))
+    /// The arrays and windows, checked against each other.
+    private func load(_ arrays: ExplainArrays) throws -> ExplainedWindows {
+        let rows = try WindowsBED.read(path: arrays.windows)
+        guard !rows.isEmpty else { throw DataError("'\(arrays.windows)' holds no windows") }
+        let oneHot = try NPZReader.read(path: arrays.oneHot)
+        let relevance = try NPZReader.read(path: arrays.relevance)
         guard oneHot.shape.count == 3, oneHot.shape[1] == 4, relevance.shape == oneHot.shape else {
-            throw DataError("'\(input)': ohe.npz \(oneHot.shape) and attr.npz \(relevance.shape) are not both [N, 4, L]")
+            throw DataError("'\(arrays.oneHot)' \(oneHot.shape) and '\(arrays.relevance)' \(relevance.shape) are not both [N, 4, L]")
         }
         guard oneHot.shape[0] == rows.count else {
-            throw DataError("'\(input)': windows.bed has \(rows.count) rows but the arrays \(oneHot.shape[0])")
+            throw DataError("'\(arrays.windows)' has \(rows.count) rows but the arrays \(oneHot.shape[0])")
         }
         return try ExplainedWindows(length: oneHot.shape[2], oneHot: oneHot.values, relevance: relevance.values,
                                     places: rows.map { .init(contig: $0.contig, start: $0.start, end: $0.end, name: $0.name, strand: $0.strand) })

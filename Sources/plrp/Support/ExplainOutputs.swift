@@ -21,7 +21,7 @@ final class ExplainOutputs {
     private let tracks: [GenomeTrack]
     private let feed: TrackFeed
     /// For `sortedAfterwards`: each window's contig index, start, end and first row.
-    private var placed: [(contig: Int, start: Int, end: Int, row: Int)] = []
+    private var placed: [GenomeTrack.StoredWindow] = []
 
     init(folder: OutputDirectory, sequences: SequenceInput, outputs: [String], length: Int, tracks: [GenomeTrack],
          feed: TrackFeed, perRead: Bool) throws {
@@ -50,7 +50,8 @@ final class ExplainOutputs {
         }
         for (w, window) in windows.enumerated() {
             if feed == .sortedAfterwards {
-                placed.append((sequences.contigs.index(of: window.contig)!, window.start, window.end, attributions.rows + (suffixed ? 0 : w - windows.count)))
+                placed.append(.init(contig: sequences.contigs.index(of: window.contig)!, start: window.start, end: window.end,
+                                    firstRow: attributions.rows + (suffixed ? 0 : w - windows.count)))
             }
             for (t, result) in results.enumerated() {
                 let values = result.relevance.values[(w * row)..<((w + 1) * row)]
@@ -83,17 +84,9 @@ final class ExplainOutputs {
         try bed.close()
         try reads?.close()
         if feed == .sortedAfterwards {
-            let rows = try NPZReader.Rows(path: attributionsPath)
-            placed.sort { ($0.contig, $0.start, $0.row) < ($1.contig, $1.start, $1.row) }
-            for window in placed {
-                let contig = sequences.contigs[window.contig].name
-                for (t, track) in tracks.enumerated() {
-                    let values = try rows.row(window.row + t)
-                    try track.add(Window(contig: contig, start: window.start, end: window.end),
-                                  values: GenomeTrack.baseSums(values[...], length: length)[...])
-                }
-            }
+            try GenomeTrack.build(tracks, from: try NPZReader.Rows(path: attributionsPath), windows: placed, contigs: sequences.contigs)
+        } else {
+            for track in tracks { try track.finish() }
         }
-        for track in tracks { try track.finish() }
     }
 }

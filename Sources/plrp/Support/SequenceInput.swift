@@ -23,7 +23,8 @@ final class SequenceInput {
     private(set) var inGenomeOrder = false
 
     /// Opens the input and checks every region against the index before any output is created.
-    init(_ options: InputOptions, defaultWindow: Int?) throws {
+    init(_ options: InputOptions, defaultWindow: Int?, shard: WindowShard? = nil) throws {
+        if shard != nil && options.fasta == nil { throw UsageError("--shard needs --fasta input (genome windows)") }
         if let recordsPath = options.sequences {
             let records = try FastaRecords(path: recordsPath)
             guard let first = try records.next() else { throw DataError("sequences FASTA '\(recordsPath)' holds no records") }
@@ -41,7 +42,9 @@ final class SequenceInput {
             let fasta = try FastaFile(path: fastaPath)
             let regions = try Self.regions(options, contigs: fasta.contigs)
             let plan = try WindowPlan(length: windowLength, step: options.step ?? windowLength, edges: options.edges)
-            source = .genome(fasta, WindowStream(fasta: fasta, regions: regions, plan: plan))
+            var stream = WindowStream(fasta: fasta, regions: regions, plan: plan)
+            if let shard { stream.only = shard.range(total: stream.allWindowCount) }
+            source = .genome(fasta, stream)
             path = fastaPath
             contigs = fasta.contigs
             inGenomeOrder = Self.ordered(regions, contigs: contigs) { region, previous in

@@ -1,6 +1,6 @@
 # `make run` and `make test` do all set-up on a fresh Debian machine (as root, or with sudo).
 SWIFT ?= swift
-DEBS := libhts-dev zlib1g-dev libopenblas-dev libbigwig-dev samtools tabix bedtools
+DEBS := libhts-dev zlib1g-dev libopenblas-dev libbigwig-dev samtools tabix bedtools python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLRP := .build/release/plrp
 
@@ -22,8 +22,14 @@ build: deps
 run: build
 	$(PLRP) run
 
+# Snakemake for the workflow test (pipelines/), in its own virtual environment; nothing else comes from PyPI.
+SNAKEMAKE := .venv-snakemake/bin/snakemake
+$(SNAKEMAKE):
+	python3 -m venv .venv-snakemake
+	.venv-snakemake/bin/pip install -q snakemake==9.27.1
+
 # The whole suite; the last line is "N passed, N failed".
-test: deps
+test: deps $(SNAKEMAKE)
 	$(SWIFT) build --build-tests
 	@$(SWIFT) test --skip-build > .build/test.log 2>&1; status=$$?; \
 	  cat .build/test.log; scripts/test_summary.sh .build/test.log; exit $$status

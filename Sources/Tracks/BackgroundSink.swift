@@ -2,6 +2,7 @@ import Foundation
 
 /// Passes runs on to other sinks on a background thread, in blocks, so compressing the bedGraph and the bigWig
 /// overlaps with computing the next windows. Order is kept (one serial queue); the first error is rethrown by `finish`.
+/// At most `inFlight` blocks wait at a time, so a writer slower than the windows cannot make memory grow.
 public final class BackgroundSink: TrackSink {
     private let sinks: [TrackSink]
     private let queue = DispatchQueue(label: "plrp.tracks")
@@ -9,6 +10,8 @@ public final class BackgroundSink: TrackSink {
     private let lock = NSLock()
     private var failure: Error?
     private static let block = 1 << 14
+    private static let inFlight = 4
+    private let slots = DispatchSemaphore(value: BackgroundSink.inFlight)
 
     public init(_ sinks: [TrackSink]) {
         self.sinks = sinks
@@ -31,7 +34,9 @@ public final class BackgroundSink: TrackSink {
         let runs = pending
         pending.removeAll(keepingCapacity: true)
         let sinks = self.sinks
+        slots.wait()
         queue.async { [self] in
+            defer { slots.signal() }
             guard lock.withLock({ failure }) == nil else { return }
             do {
                 for run in runs { for sink in sinks { try sink.write(run) } }

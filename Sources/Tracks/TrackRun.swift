@@ -48,3 +48,11 @@ public final class RunMerger {
         for sink in sinks { try sink.write(run) }
     }
 }
+
+/// Keeps the runs in memory (for short regions answered on the spot, and for checks).
+public final class CollectedRuns: TrackSink {
+    public private(set) var runs: [TrackRun] = []
+    public init() {}
+    public func write(_ run: TrackRun) throws { runs.append(run) }
+    public func finish() throws {}
+}

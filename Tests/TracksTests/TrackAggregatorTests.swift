@@ -2,17 +2,18 @@ import GenomeIO
 @testable import Tracks
 import XCTest
 
-/// Collects runs in memory.
+/// Collects runs in memory, and says whether it was finished.
 final class RunCollector: TrackSink {
-    var runs: [TrackRun] = []
+    private let runs = CollectedRuns()
     var finished = false
-    func write(_ run: TrackRun) throws { runs.append(run) }
+    var collected: [TrackRun] { runs.runs }
+    func write(_ run: TrackRun) throws { try runs.write(run) }
     func finish() throws { finished = true }
 
     /// The per-base values the runs describe (absent bases are nil).
     func perBase(contig: Int, upTo end: Int) -> [Float?] {
         var values = [Float?](repeating: nil, count: end)
-        for run in runs where run.contig == contig {
+        for run in collected where run.contig == contig {
             for p in run.start..<run.end { values[p] = run.value }
         }
         return values
@@ -36,7 +37,7 @@ final class TrackAggregatorTests: XCTestCase {
         try aggregator.finish()
         XCTAssertTrue(sink.finished)
         // Sorted, never overlapping.
-        for (a, b) in zip(sink.runs, sink.runs.dropFirst()) { XCTAssertLessThanOrEqual(a.end, b.start) }
+        for (a, b) in zip(sink.collected, sink.collected.dropFirst()) { XCTAssertLessThanOrEqual(a.end, b.start) }
         return sink.perBase(contig: 0, upTo: 30)
     }
 
@@ -79,7 +80,7 @@ final class TrackAggregatorTests: XCTestCase {
         try aggregator.add(contig: "chrA", start: 0, end: 4, values: [1, 1, 0, 2][...])
         try aggregator.add(contig: "chrB", start: 6, end: 14, values: [3, 3, 3, 3, 5, 5, 5, 5][...])
         try aggregator.finish()
-        XCTAssertEqual(sink.runs, [
+        XCTAssertEqual(sink.collected, [
             TrackRun(contig: 0, start: 0, end: 2, value: 1), TrackRun(contig: 0, start: 3, end: 4, value: 2),
             TrackRun(contig: 1, start: 6, end: 10, value: 3),
         ])

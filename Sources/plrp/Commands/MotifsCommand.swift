@@ -116,7 +116,7 @@ struct MotifsCommand: ParsableCommand {
     /// Finds seqlets and motifs in `arrays` and stages every motif output in `folder`; the caller writes the manifest.
     func execute(from arrays: ExplainArrays, into folder: OutputDirectory) throws -> Report {
         let started = Date()
-        let data = try load(arrays)
+        let data = try Self.load(arrays)
         let database = try self.database.map { try MEMEFile.read(path: $0) }
         var discovery = MotifDiscovery()
         discovery.caller.window = window
@@ -160,7 +160,7 @@ struct MotifsCommand: ParsableCommand {
     }
 
     /// The arrays and windows, checked against each other.
-    private func load(_ arrays: ExplainArrays) throws -> ExplainedWindows {
+    static func load(_ arrays: ExplainArrays) throws -> ExplainedWindows {
         let rows = try WindowsBED.read(path: arrays.windows)
         guard !rows.isEmpty else { throw DataError("'\(arrays.windows)' holds no windows") }
         let oneHot = try NPZReader.read(path: arrays.oneHot)

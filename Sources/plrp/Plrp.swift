@@ -8,6 +8,6 @@ struct Plrp: ParsableCommand {
         commandName: "plrp",
         abstract: "Explain DNA convolutional networks at genome scale with pruned layer-wise relevance propagation.",
         version: version,
-        subcommands: [Run.self, Query.self, Merge.self, Encode.self, Predict.self, ExplainCommand.self, MotifsCommand.self, Simulate.self, Train.self, ModelCommand.self]
+        subcommands: [Run.self, Query.self, Merge.self, Encode.self, Predict.self, ExplainCommand.self, MotifsCommand.self, Evaluate.self, Simulate.self, Train.self, ModelCommand.self]
     )
 }

@@ -4,7 +4,7 @@ DEBS := libhts-dev zlib1g-dev libopenblas-dev libbigwig-dev samtools tabix bedto
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLRP := .build/release/plrp
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test bench fuzz sanitize clean
 
 # Installs only what is missing, so repeated runs cost a dpkg query each.
 deps:
@@ -38,5 +38,22 @@ bench: build
 	benchmarks/io.sh
 	benchmarks/motifs.sh
 
+# libFuzzer over every parser of untrusted input (FUZZ_SECONDS each, two at a time); crashes land in fuzz/crashes/.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS := region bed narrowpeak safetensors architecture onnx meme
+fuzz: deps
+	$(SWIFT) build --product plrp-fuzz --build-path .build-fuzz -Xswiftc -sanitize=fuzzer,address \
+	  -Xswiftc -DPLRP_FUZZ -Xswiftc -parse-as-library
+	printf '%s\n' $(FUZZ_TARGETS) | xargs -P 2 -I{} scripts/fuzz_one.sh {} $(FUZZ_SECONDS)
+
+# The whole suite under AddressSanitizer, then ThreadSanitizer (instrumented plrp binaries included); slow.
+sanitize: deps $(SNAKEMAKE)
+	$(SWIFT) build --build-tests --build-path .build-asan -Xswiftc -sanitize=address
+	@$(SWIFT) test --skip-build --build-path .build-asan > .build-asan/test.log 2>&1; status=$$?; \
+	  scripts/test_summary.sh .build-asan/test.log; grep -m5 'ERROR: AddressSanitizer' .build-asan/test.log; exit $$status
+	$(SWIFT) build --build-tests --build-path .build-tsan -Xswiftc -sanitize=thread
+	@$(SWIFT) test --skip-build --build-path .build-tsan > .build-tsan/test.log 2>&1; status=$$?; \
+	  scripts/test_summary.sh .build-tsan/test.log; grep -m5 'WARNING: ThreadSanitizer' .build-tsan/test.log; exit $$status
+
 clean:
-	rm -rf .build results
+	rm -rf .build .build-fuzz .build-asan .build-tsan results

@@ -7,6 +7,7 @@ let package = Package(
     name: "plrp",
     products: [
         .executable(name: "plrp", targets: ["plrp"]),
+        .executable(name: "plrp-fuzz", targets: ["PlrpFuzz"]),
         .library(name: "GenomeIO", targets: ["GenomeIO"]),
         .library(name: "Encoding", targets: ["Encoding"]),
         .library(name: "Model", targets: ["Model"]),
@@ -48,6 +49,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Parsers of untrusted input under libFuzzer (`make fuzz` builds it with -sanitize=fuzzer -DPLRP_FUZZ); the plain
+        // build replays saved inputs, which the tests use as crash regressions.
+        .executableTarget(name: "PlrpFuzz", dependencies: ["GenomeIO", "Model", "Motifs"]),
         // Paths to the shipped data and the built binary, and a subprocess runner, shared by the test targets.
         .target(name: "TestSupport", dependencies: ["Model"], path: "Tests/TestSupport"),
         .testTarget(name: "GenomeIOTests", dependencies: ["GenomeIO", "TestSupport"]),

@@ -17,7 +17,11 @@ public enum RegionFile {
         guard let text = String(data: data, encoding: .utf8) else {
             throw GenomeIOError.data("\(path): not a text file")
         }
-        let isNarrowPeak = path.lowercased().contains("narrowpeak")
+        return try parse(text, path: path, narrowPeak: path.lowercased().contains("narrowpeak"))
+    }
+
+    /// Parses BED or narrowPeak text; `path` only names the source in messages.
+    public static func parse(_ text: String, path: String, narrowPeak isNarrowPeak: Bool) throws -> [Entry] {
         var entries: [Entry] = []
         var lineNumber = 0
         // Split on "\n" bytes rather than Character lines so that "\r\n" is handled explicitly and cheaply.

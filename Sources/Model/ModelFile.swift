@@ -7,7 +7,15 @@ public enum ModelFile {
 
     /// Reads and checks a model file: metadata, architecture, every tensor's presence, dtype, shape and finiteness.
     public static func load(path: String) throws -> SequentialModel {
-        let file = try SafeTensors(path: path)
+        try load(SafeTensors(path: path), path: path)
+    }
+
+    /// Reads and checks a model file held in memory; `path` only names it in messages.
+    public static func load(data: Data, path: String) throws -> SequentialModel {
+        try load(SafeTensors(data: data, path: path), path: path)
+    }
+
+    private static func load(_ file: SafeTensors, path: String) throws -> SequentialModel {
         guard file.metadata["format"] == format else {
             throw ModelError("'\(path)': not a plrp model (__metadata__ format is \(file.metadata["format"].map { "'\($0)'" } ?? "missing"), expected '\(format)')")
         }

@@ -94,6 +94,8 @@ public enum MEMEFile {
     private static func value(of key: String, in header: String) -> Int? {
         let tokens = header.replacingOccurrences(of: "=", with: "= ").split(separator: " ").map(String.init)
         guard let k = tokens.firstIndex(of: key + "="), k + 1 < tokens.count else { return nil }
-        return Double(tokens[k + 1]).map { Int($0) }
+        // Anything but a plain count (negative, fractional, huge, not a number) is treated as absent.
+        guard let value = Double(tokens[k + 1]), value.isFinite, value >= 0, value < 1e9, value == value.rounded() else { return nil }
+        return Int(value)
     }
 }

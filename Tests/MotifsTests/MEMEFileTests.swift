@@ -28,6 +28,14 @@ final class MEMEFileTests: XCTestCase {
         }
     }
 
+    func testHugeOrOddHeaderNumbersAreIgnoredNotFatal() throws {
+        // Found by fuzzing: `w= 1e300` used to trap converting to Int.
+        let text = "MEME version 4\n\nMOTIF m\nletter-probability matrix: alength= 4 w= 1e300 nsites= -3.5\n 0.25 0.25 0.25 0.25\n"
+        let motifs = try MEMEFile.parse(text, path: "odd.meme")
+        XCTAssertEqual(motifs.first?.width, 1)
+        XCTAssertEqual(motifs.first?.sites, 0)
+    }
+
     func testEmptyDatabaseIsAnError() {
         XCTAssertThrowsError(try MEMEFile.parse("MEME version 4\n\nALPHABET= ACGT\n", path: "empty.meme")) { error in
             XCTAssertEqual((error as? MotifsError)?.message, "'empty.meme' holds no motifs")

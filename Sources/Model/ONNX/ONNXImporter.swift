@@ -22,6 +22,11 @@ public struct ONNXImporter {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ModelError("cannot read ONNX file '\(path)': \(FileManager.default.fileExists(atPath: path) ? "unreadable" : "no such file")")
         }
+        return try importModel(data: data, path: path)
+    }
+
+    /// Imports an ONNX model held in memory; `path` only names it in messages.
+    public func importModel(data: Data, path: String) throws -> SequentialModel {
         let model: Onnx_ModelProto
         do {
             model = try Onnx_ModelProto(serializedBytes: data)
@@ -63,7 +68,8 @@ public struct ONNXImporter {
                 throw ModelError("node '\(first.name)' (Transpose): only perm [0, 2, 1] on an [N, L, 4] input is supported")
             }
             length = dims[1]
-            current = first.output[0]
+            guard let output = first.output.first else { throw ModelError("node '\(first.name)' (Transpose) has no output") }
+            current = output
             nodes = nodes.dropFirst()
         } else if dims[1] != 4 {
             throw ModelError("input '\(input.name)' has \(dims[1].map(String.init) ?? "?") channels; plrp models read 4 (A, C, G, T)")
@@ -78,9 +84,10 @@ public struct ONNXImporter {
         var outputActivation = OutputActivation.none
         for (position, node) in nodes.enumerated() {
             let label = "node '\(node.name)' (\(node.opType))"
+            guard let output = node.output.first else { throw ModelError("\(label) has no output") }
             if node.opType == "Constant" {
                 let value = ONNXAttributes(node).tensor("value")
-                if let value { integerConstants[node.output[0]] = ONNXTensor.integers(value) }
+                if let value { integerConstants[output] = ONNXTensor.integers(value) }
                 continue
             }
             let dataInputs = node.input.filter { !$0.isEmpty && constants[$0] == nil && integerConstants[$0] == nil }
@@ -151,7 +158,7 @@ public struct ONNXImporter {
             default:
                 throw ModelError("\(label) is not supported (no plrp layer type for op '\(node.opType)')")
             }
-            current = node.output[0]
+            current = output
         }
         if let matmul = pendingMatMul {
             try chain.dense(label: "node '\(matmul.node.name)' (MatMul)", weight: matmul.weight, bias: nil)

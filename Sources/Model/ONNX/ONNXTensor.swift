@@ -2,11 +2,22 @@ import Foundation
 
 /// Reading ONNX tensors and node attributes.
 enum ONNXTensor {
+    /// The most elements one initializer may declare (1 GiB of float32).
+    static let maxElements = 1 << 28
+
     /// A FLOAT (or DOUBLE) initializer as a float32 tensor; nil for other types.
     static func float(_ t: Onnx_TensorProto) throws -> Tensor? {
         let shape = t.dims.map { Int($0) }
         guard shape.allSatisfy({ $0 >= 0 }) else { throw ModelError("initializer '\(t.name)' has a negative dimension") }
-        let count = shape.reduce(1, *)
+        // Declared sizes are untrusted: refuse products that overflow or exceed what any sequence model needs.
+        var count = 1
+        for dimension in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow, product <= Self.maxElements else {
+                throw ModelError("initializer '\(t.name)' declares shape \(shape), beyond the \(Self.maxElements)-element limit")
+            }
+            count = product
+        }
         var values: [Float]
         switch t.dataType {
         case 1:  // FLOAT

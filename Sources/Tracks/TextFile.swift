@@ -35,4 +35,11 @@ public final class TextFile {
         try file.write(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
+
+    /// Writes `text` as the whole file at `path`.
+    public static func write(_ text: String, to path: String) throws {
+        let file = try TextFile(path: path)
+        try file.write(text)
+        try file.close()
+    }
 }

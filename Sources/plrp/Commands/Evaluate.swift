@@ -119,10 +119,10 @@ struct Evaluate: ParsableCommand {
         let result = try evaluation.run(input: input, targets: targets, truth: truth, methods: methods, compute: compute)
 
         let folder = try OutputDirectory(path: out)
-        try write(EvaluationOutputs.metricsTSV(result), to: folder.stage("metrics.tsv"))
-        try write(EvaluationOutputs.perSequenceTSV(result, names: chosen.map { names[$0] }), to: folder.stage("per_sequence.tsv"))
+        try TextFile.write(EvaluationOutputs.metricsTSV(result), to: folder.stage("metrics.tsv"))
+        try TextFile.write(EvaluationOutputs.perSequenceTSV(result, names: chosen.map { names[$0] }), to: folder.stage("per_sequence.tsv"))
         for (name, chart) in EvaluationOutputs.charts(result, truth: truth ?? chosen.map { _ in [Bool](repeating: false, count: length) }, names: chosen.map { names[$0] }, stepFraction: Double(evaluation.aopcStepBases) / Double(length)) {
-            try write(chart.svg, to: folder.stage(name))
+            try TextFile.write(chart.svg, to: folder.stage(name))
         }
         var manifest = Manifest(command: "evaluate")
         manifest.parameters = ["prune_grid": grid.map(Double.init), "target": target.map { network.outputs[$0] } ?? "top logit per sequence",
@@ -166,11 +166,5 @@ struct Evaluate: ParsableCommand {
             sites[name, default: []].append((s, e))
         }
         return sites
-    }
-
-    private func write(_ text: String, to path: String) throws {
-        let file = try TextFile(path: path)
-        try file.write(text)
-        try file.close()
     }
 }

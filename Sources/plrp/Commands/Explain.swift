@@ -106,13 +106,8 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let folder = try OutputDirectory(path: out)
         let report = try execute(into: folder)
-        var manifest = Manifest(command: "explain")
-        manifest.parameters = report.parameters
-        for file in report.inputs { try manifest.addInput(file) }
-        manifest.results = report.results
-        manifest.timings = ["total": report.seconds]
-        try manifest.write(to: folder.stage("manifest.json"))
-        try folder.commit()
+        try Manifest.commit("explain", parameters: report.parameters, inputs: report.inputs, results: report.results,
+                            seconds: report.seconds, folder: folder)
         if !quiet { Console.note(report.summary(out: out)) }
     }
 

@@ -73,13 +73,8 @@ struct MotifsCommand: ParsableCommand {
         }
         let folder = try OutputDirectory(path: out)
         let report = try execute(from: arrays, into: folder)
-        var manifest = Manifest(command: "motifs")
-        manifest.parameters = report.parameters
-        for file in report.inputs { try manifest.addInput(file) }
-        manifest.results = report.results
-        manifest.timings = ["total": report.seconds]
-        try manifest.write(to: folder.stage("manifest.json"))
-        try folder.commit()
+        try Manifest.commit("motifs", parameters: report.parameters, inputs: report.inputs, results: report.results,
+                            seconds: report.seconds, folder: folder)
         if !quiet { Console.note(report.summary + " → \(out)") }
     }
 
@@ -135,12 +130,12 @@ struct MotifsCommand: ParsableCommand {
             "thresholds: " + [Seqlet.Sign.positive, .negative].map { "\($0.rawValue)=\(result.thresholds[$0].map { "\($0)" } ?? "none")" }.joined(separator: " "),
             discovery.clustering.description,
         ]
-        try write(MotifOutputs.seqletsBED(result, data: data, header: header), to: folder.stage("seqlets.bed"))
-        try write(MotifOutputs.instancesBED(result, data: data, header: header), to: folder.stage("instances.bed"))
-        try write(MEMEFile.format(result.motifs.map(\.pfm), comments: header), to: folder.stage("motifs.meme"))
-        try write(MotifOutputs.cwmsTSV(result), to: folder.stage("cwms.tsv"))
-        try write(MotifOutputs.matchesTSV(result, database: database ?? []), to: folder.stage("matches.tsv"))
-        try write(MotifReport.html(result, data: data, database: database ?? [], header: header), to: folder.stage("report.html"))
+        try TextFile.write(MotifOutputs.seqletsBED(result, data: data, header: header), to: folder.stage("seqlets.bed"))
+        try TextFile.write(MotifOutputs.instancesBED(result, data: data, header: header), to: folder.stage("instances.bed"))
+        try TextFile.write(MEMEFile.format(result.motifs.map(\.pfm), comments: header), to: folder.stage("motifs.meme"))
+        try TextFile.write(MotifOutputs.cwmsTSV(result), to: folder.stage("cwms.tsv"))
+        try TextFile.write(MotifOutputs.matchesTSV(result, database: database ?? []), to: folder.stage("matches.tsv"))
+        try TextFile.write(MotifReport.html(result, data: data, database: database ?? [], header: header), to: folder.stage("report.html"))
         let seconds = Date().timeIntervalSince(started)
         let motifs = zip(result.motifs, result.matches).map { motif, matches in
             (motif.id, motif.cluster.members.count, motif.pfm.consensus,
@@ -175,9 +170,4 @@ struct MotifsCommand: ParsableCommand {
                                     places: rows.map { .init(contig: $0.contig, start: $0.start, end: $0.end, name: $0.name, strand: $0.strand) })
     }
 
-    private func write(_ text: String, to path: String) throws {
-        let file = try TextFile(path: path)
-        try file.write(text)
-        try file.close()
-    }
 }

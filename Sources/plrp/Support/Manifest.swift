@@ -1,5 +1,6 @@
 import Foundation
 import GenomeIO
+import Tracks
 
 /// `manifest.json`: what ran, with which parameters and inputs, and how long it took, so a result can be traced
 /// and rerun. Keys are sorted so that the file is stable apart from its timings.
@@ -14,6 +15,18 @@ struct Manifest {
 
     mutating func addInput(_ path: String) throws {
         inputs[path] = try FileChecksum.md5(path: path)
+    }
+
+    /// Writes the manifest of a finished job into `folder` (staged) and commits the folder.
+    static func commit(_ command: String, parameters: [String: Any], inputs: [String], results: [String: Any],
+                       seconds: Double, folder: OutputDirectory) throws {
+        var manifest = Manifest(command: command)
+        manifest.parameters = parameters
+        for file in inputs { try manifest.addInput(file) }
+        manifest.results = results
+        manifest.timings = ["total": seconds]
+        try manifest.write(to: folder.stage("manifest.json"))
+        try folder.commit()
     }
 
     func write(to path: String) throws {

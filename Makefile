@@ -49,7 +49,8 @@ fuzz: deps
 # The whole suite under AddressSanitizer, then ThreadSanitizer (instrumented plrp binaries included); slow.
 sanitize: deps $(SNAKEMAKE)
 	$(SWIFT) build --build-tests --build-path .build-asan -Xswiftc -sanitize=address
-	@$(SWIFT) test --skip-build --build-path .build-asan > .build-asan/test.log 2>&1; status=$$?; \
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan_suppressions.txt \
+	  $(SWIFT) test --skip-build --build-path .build-asan > .build-asan/test.log 2>&1; status=$$?; \
 	  scripts/test_summary.sh .build-asan/test.log; grep -m5 'ERROR: AddressSanitizer' .build-asan/test.log; exit $$status
 	$(SWIFT) build --build-tests --build-path .build-tsan -Xswiftc -sanitize=thread
 	@$(SWIFT) test --skip-build --build-path .build-tsan > .build-tsan/test.log 2>&1; status=$$?; \

@@ -4,7 +4,7 @@ DEBS := libhts-dev zlib1g-dev libopenblas-dev libbigwig-dev samtools tabix bedto
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLRP := .build/release/plrp
 
-.PHONY: deps build run test bench fuzz sanitize clean
+.PHONY: sanitize-address sanitize-thread deps build run test bench fuzz sanitize clean
 
 # Installs only what is missing, so repeated runs cost a dpkg query each.
 deps:
@@ -47,11 +47,15 @@ fuzz: deps
 	printf '%s\n' $(FUZZ_TARGETS) | xargs -P 2 -I{} scripts/fuzz_one.sh {} $(FUZZ_SECONDS)
 
 # The whole suite under AddressSanitizer, then ThreadSanitizer (instrumented plrp binaries included); slow.
-sanitize: deps $(SNAKEMAKE)
+sanitize: sanitize-address sanitize-thread
+
+sanitize-address: deps $(SNAKEMAKE)
 	$(SWIFT) build --build-tests --build-path .build-asan -Xswiftc -sanitize=address
 	@LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan_suppressions.txt \
 	  $(SWIFT) test --skip-build --build-path .build-asan > .build-asan/test.log 2>&1; status=$$?; \
-	  scripts/test_summary.sh .build-asan/test.log; grep -m5 'ERROR: AddressSanitizer' .build-asan/test.log; exit $$status
+	  scripts/test_summary.sh .build-asan/test.log; grep -m5 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer' .build-asan/test.log; exit $$status
+
+sanitize-thread: deps $(SNAKEMAKE)
 	$(SWIFT) build --build-tests --build-path .build-tsan -Xswiftc -sanitize=thread
 	@$(SWIFT) test --skip-build --build-path .build-tsan > .build-tsan/test.log 2>&1; status=$$?; \
 	  scripts/test_summary.sh .build-tsan/test.log; grep -m5 'WARNING: ThreadSanitizer' .build-tsan/test.log; exit $$status

@@ -39,9 +39,9 @@ let package = Package(
         .target(name: "GenomeIO", dependencies: ["CHTSlib"]),
         .target(name: "Encoding"),
         .target(name: "Model", dependencies: ["COpenBLAS", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .target(name: "Explain", dependencies: ["Model"]),
-        .target(name: "Tracks", dependencies: ["CHTSlib", "CBigWig", "GenomeIO"]),
-        .target(name: "Motifs", dependencies: ["Model", "Tracks"]),
+        .target(name: "Explain", dependencies: ["Encoding", "Model"]),
+        .target(name: "Tracks", dependencies: ["CHTSlib", "CBigWig", "GenomeIO", "Encoding"]),
+        .target(name: "Motifs", dependencies: ["Encoding", "Model", "Tracks"]),
         .executableTarget(
             name: "plrp",
             dependencies: [

@@ -1,3 +1,4 @@
+import Encoding
 /// The rows of an `explain` output: one-hot sequence and relevance, both `[count, 4, length]` row-major, and where
 /// each row lies. This is all motif discovery needs to know about the run that made them.
 public struct ExplainedWindows: Sendable {
@@ -39,10 +40,7 @@ public struct ExplainedWindows: Sendable {
 
     /// Per-base relevance of row r: the sum over the four channels.
     public func baseScores(row r: Int) -> [Float] {
-        let o = r * 4 * length
-        return (0..<length).map { i in
-            relevance[o + i] + relevance[o + length + i] + relevance[o + 2 * length + i] + relevance[o + 3 * length + i]
-        }
+        BaseSums.of(relevance[(r * 4 * length)..<((r + 1) * 4 * length)], length: length)
     }
 
     /// The base index (0–3 for A, C, G, T) at column i of row r, or nil where the one-hot column is not a single base.

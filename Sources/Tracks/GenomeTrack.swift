@@ -1,3 +1,4 @@
+import Encoding
 import GenomeIO
 
 /// One relevance track as the user gets it: windows' per-base values combined by `TrackAggregator`, merged into runs
@@ -57,15 +58,9 @@ public final class GenomeTrack {
         for window in windows.sorted(by: { ($0.contig, $0.start, $0.firstRow) < ($1.contig, $1.start, $1.firstRow) }) {
             let place = Window(contig: contigs[window.contig].name, start: window.start, end: window.end)
             for (t, track) in tracks.enumerated() {
-                try track.add(place, values: baseSums(try rows.row(window.firstRow + t)[...], length: length)[...])
+                try track.add(place, values: BaseSums.of(try rows.row(window.firstRow + t)[...], length: length)[...])
             }
         }
         for track in tracks { try track.finish() }
-    }
-
-    /// Per-base relevance: the sum over the four channels of each position of a `[4, L]` row.
-    public static func baseSums(_ row: ArraySlice<Float>, length: Int) -> [Float] {
-        let o = row.startIndex
-        return (0..<length).map { i in row[o + i] + row[o + length + i] + row[o + 2 * length + i] + row[o + 3 * length + i] }
     }
 }

@@ -16,7 +16,7 @@ final class BadInputBatteryTests: XCTestCase {
         let out = folder.file("out")
         func file(_ name: String, _ text: String) -> String {
             let path = folder.file(name)
-            FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
             return path
         }
         let model = Repo.path("data/models/default.safetensors")

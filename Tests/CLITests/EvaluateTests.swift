@@ -1,3 +1,4 @@
+import Encoding
 import Foundation
 import TestSupport
 import Tracks
@@ -49,7 +50,7 @@ final class EvaluateTests: XCTestCase {
         var rmas: [Double] = []
         for (i, name) in names.enumerated() {
             guard let spans = sites[name] else { continue }
-            let r = GenomeTrack.baseSums(attr.values[(i * 240)..<((i + 1) * 240)], length: 60)
+            let r = BaseSums.of(attr.values[(i * 240)..<((i + 1) * 240)], length: 60)
             var inside = 0.0, total = 0.0
             for (p, v) in r.enumerated() where v > 0 {
                 total += Double(v)

@@ -1,3 +1,4 @@
+import Encoding
 import Foundation
 import GenomeIO
 import TestSupport
@@ -44,7 +45,7 @@ final class ExplainTracksTests: XCTestCase {
         let length = attr.shape[2]
         var sum: [Int: Double] = [:], count: [Int: Int] = [:]
         for (w, window) in windows.enumerated() {
-            let sums = GenomeTrack.baseSums(attr.values[(w * 4 * length)..<((w + 1) * 4 * length)], length: length)
+            let sums = BaseSums.of(attr.values[(w * 4 * length)..<((w + 1) * 4 * length)], length: length)
             for i in 0..<length { sum[window.start + i, default: 0] += Double(sums[i]); count[window.start + i, default: 0] += 1 }
         }
         XCTAssertEqual(count[1_001_000], 4)

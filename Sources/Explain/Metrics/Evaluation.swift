@@ -1,3 +1,4 @@
+import Encoding
 import Foundation
 import Model
 
@@ -178,13 +179,7 @@ public struct Evaluation: Sendable {
     }
 
     /// Per-base channel sums of `[N, 4, L]`.
-    func baseSums(_ t: Tensor) -> [[Float]] {
-        let n = t.shape[0], length = t.shape[2]
-        return (0..<n).map { i in
-            let o = i * 4 * length
-            return (0..<length).map { j in t.values[o + j] + t.values[o + length + j] + t.values[o + 2 * length + j] + t.values[o + 3 * length + j] }
-        }
-    }
+    func baseSums(_ t: Tensor) -> [[Float]] { BaseSums.rows(t.values, length: t.shape[2]) }
 
     static func meanCurve(_ curves: [[Float]]) -> [Double] {
         guard let steps = curves.first?.count else { return [] }

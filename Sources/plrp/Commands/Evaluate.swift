@@ -85,7 +85,7 @@ struct Evaluate: ParsableCommand {
             bases += record.bases
         }
         guard !names.isEmpty else { throw DataError("'\(sequences)' holds no sequences") }
-        let target = try resolveTarget(network)
+        let target = try TargetChoice(self.target, network: network, allowAll: false).single
         let sites = try groundTruth.map { try readSites($0, outputs: network.outputs, target: target.map { network.outputs[$0] }) }
         let chosen = names.indices.filter { sites == nil || sites![names[$0]] != nil }
         guard !chosen.isEmpty else {
@@ -99,10 +99,7 @@ struct Evaluate: ParsableCommand {
         }
         let input = Tensor(shape: [chosen.count, 4, length], values: values)
         let compute = Compute(threads: threads)
-        let targets: [Int] = target.map { Array(repeating: $0, count: chosen.count) } ?? {
-            let logits = network.logits(input, compute: compute), width = network.outputs.count
-            return (0..<chosen.count).map { i in (0..<width).max { logits.values[i * width + $0] < logits.values[i * width + $1] }! }
-        }()
+        let targets = TargetChoice.perWindow(target, network, input, compute: compute)
         let truth = sites.map { sites in
             chosen.map { i -> [Bool] in
                 var mask = [Bool](repeating: false, count: length)
@@ -137,13 +134,6 @@ struct Evaluate: ParsableCommand {
             Console.note(String(format: "evaluated %d methods on %d sequences in %.1f s → %@", methods.count, chosen.count,
                                 Date().timeIntervalSince(started), out))
         }
-    }
-
-    private func resolveTarget(_ network: SequentialModel) throws -> Int? {
-        guard let target else { return network.architecture.outputActivation == .softmax ? nil : 0 }
-        if let index = network.outputs.firstIndex(of: target) { return index }
-        if let index = Int(target), index >= 0, index < network.outputs.count { return index }
-        throw UsageError("--target '\(target)' is not an output of the model (\(network.outputs.joined(separator: ", "))) or an index")
     }
 
     /// Sites per sequence name; when site names are model outputs, only the explained output's.

@@ -140,7 +140,7 @@ struct ExplainCommand: ParsableCommand {
         guard sequences.windowLength == length else {
             throw UsageError("--window \(sequences.windowLength) does not match the model's input length, \(length)")
         }
-        let targets = try resolveTargets(network)
+        let targets = try TargetChoice(target, network: network, allowAll: true)
         let compute = Compute(threads: input.threads)
         let encoder = OneHotEncoder(policy: input.iupac)
 
@@ -159,8 +159,7 @@ struct ExplainCommand: ParsableCommand {
             let batch = Tensor(shape: [batchWindows.count, 4, length], values: values)
             var perTarget: [(task: Int?, relevance: Tensor)] = []
             for target in targets.fixed.map({ $0.map(Optional.some) }) ?? [nil] {
-                let perWindow = target.map { Array(repeating: $0, count: batchWindows.count) }
-                    ?? topTargets(network, batch, compute: compute)
+                let perWindow = TargetChoice.perWindow(target, network, batch, compute: compute)
                 switch method {
                 case .lrp:
                     let explanation = lrp.explain(batch, targets: perWindow, compute: compute)
@@ -268,24 +267,5 @@ struct ExplainCommand: ParsableCommand {
             }
         }
         return Composite(composite, epsilon: epsilon, gamma: gamma, overrides: overrides)
-    }
-
-    /// Fixed targets (one, or every output for `all`), or nil for the top logit of each window (softmax default).
-    private func resolveTargets(_ network: SequentialModel) throws -> (fixed: [Int]?, Void) {
-        guard let target else {
-            return (network.architecture.outputActivation == .softmax ? nil : [0], ())
-        }
-        if target == "all" { return (Array(0..<network.outputs.count), ()) }
-        if let index = network.outputs.firstIndex(of: target) { return ([index], ()) }
-        if let index = Int(target), index >= 0, index < network.outputs.count { return ([index], ()) }
-        throw UsageError("--target '\(target)' is not an output of the model (\(network.outputs.joined(separator: ", ")), an index below \(network.outputs.count), or all)")
-    }
-
-    private func topTargets(_ network: SequentialModel, _ batch: Tensor, compute: Compute) -> [Int] {
-        let logits = network.logits(batch, compute: compute)
-        let width = network.outputs.count
-        return (0..<batch.shape[0]).map { i in
-            (0..<width).max { logits.values[i * width + $0] < logits.values[i * width + $1] }!
-        }
     }
 }

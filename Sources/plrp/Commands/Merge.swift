@@ -131,9 +131,7 @@ struct ShardFolder {
 
     init(_ folder: String) throws {
         let path = PathName.join(folder, "manifest.json")
-        guard let data = FileManager.default.contents(atPath: path),
-              let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let parameters = document["parameters"] as? [String: Any] else {
+        guard let parameters = Manifest.parameters(inFolder: folder) else {
             throw DataError("'\(folder)' has no readable manifest.json: not a finished plrp run shard")
         }
         guard let shard = parameters["shard"] as? String, let job = parameters["job"] as? String else {

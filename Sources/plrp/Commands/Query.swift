@@ -164,14 +164,12 @@ struct Query: ParsableCommand {
         switch format {
         case .bedgraph:
             var text = BedGraphWriter.trackLine(name: "plrp query", description: "\(region): \(answer.source)") + "\n"
-            var i = 0
-            while i < answer.relevance.count {
-                var j = i + 1
-                while j < answer.relevance.count && answer.relevance[j] == answer.relevance[i] { j += 1 }
-                if answer.relevance[i] != 0 {
-                    text += "\(region.contig)\t\(region.start + i)\t\(region.start + j)\t\(BedGraphWriter.format(answer.relevance[i]))\n"
-                }
-                i = j
+            // Merged as the genome track is; collecting runs in memory cannot fail.
+            let collected = CollectedRuns(), merger = RunMerger([collected])
+            for (i, value) in answer.relevance.enumerated() { try? merger.add(contig: 0, position: region.start + i, value: value) }
+            try? merger.finish()
+            for run in collected.runs {
+                text += "\(region.contig)\t\(run.start)\t\(run.end)\t\(BedGraphWriter.format(run.value))\n"
             }
             return text
         case .json:

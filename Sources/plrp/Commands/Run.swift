@@ -107,9 +107,7 @@ struct Run: ParsableCommand {
 
     /// Whether `folder` holds the complete results of `job` (its manifest says so and the files it lists exist).
     static func finished(job: String, in folder: String) -> Bool {
-        guard let data = FileManager.default.contents(atPath: PathName.join(folder, "manifest.json")),
-              let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let parameters = document["parameters"] as? [String: Any], parameters["job"] as? String == job else {
+        guard Manifest.parameters(inFolder: folder)?["job"] as? String == job else {
             return false
         }
         return ["ohe.npz", "attr.npz", "windows.bed"].allSatisfy { FileManager.default.fileExists(atPath: PathName.join(folder, $0)) }

@@ -1,3 +1,4 @@
+import Encoding
 import Foundation
 import GenomeIO
 import Model
@@ -66,7 +67,7 @@ final class ExplainOutputs {
                     try reads.write(sequences.bedLine(for: window, nameSuffix: suffix).dropLast() + "\t\(total)\n")
                 }
                 if feed == .streamed {
-                    let sums = GenomeTrack.baseSums(values, length: length)
+                    let sums = BaseSums.of(values, length: length)
                     if sequences.batchPlacements.isEmpty {
                         try tracks[t].add(window, values: sums[...])
                     } else {

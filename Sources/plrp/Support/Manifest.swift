@@ -29,6 +29,13 @@ struct Manifest {
         try folder.commit()
     }
 
+    /// The `parameters` object of `folder`'s manifest.json, or nil when there is none or it does not parse.
+    static func parameters(inFolder folder: String) -> [String: Any]? {
+        guard let data = FileManager.default.contents(atPath: PathName.join(folder, "manifest.json")),
+              let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return document["parameters"] as? [String: Any]
+    }
+
     func write(to path: String) throws {
         let document: [String: Any] = [
             "plrp_version": Plrp.version,

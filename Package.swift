@@ -27,25 +27,21 @@ let package = Package(
             providers: [.apt(["libhts-dev", "zlib1g-dev"])]
         ),
         .systemLibrary(
-            name: "COpenBLAS",
-            pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]
-        ),
-        .systemLibrary(
             name: "CBigWig",
             providers: [.apt(["libbigwig-dev"])]
         ),
         .target(name: "CPlatform"),
+        .target(name: "CKernels"),
         .target(name: "GenomeIO", dependencies: ["CHTSlib"]),
         .target(name: "Encoding"),
-        .target(name: "Model", dependencies: ["COpenBLAS", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "Model", dependencies: ["CKernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Explain", dependencies: ["Encoding", "Model"]),
         .target(name: "Tracks", dependencies: ["CHTSlib", "CBigWig", "GenomeIO", "Encoding"]),
         .target(name: "Motifs", dependencies: ["Encoding", "Model", "Tracks"]),
         .executableTarget(
             name: "plrp",
             dependencies: [
-                "CPlatform", "GenomeIO", "Encoding", "Model", "Explain", "Tracks", "Motifs",
+                "CKernels", "CPlatform", "GenomeIO", "Encoding", "Model", "Explain", "Tracks", "Motifs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,4 +1,4 @@
-import COpenBLAS
+import CKernels
 import Dispatch
 
 /// Where layers run: a fixed number of worker threads over batch items. OpenBLAS itself is held to one thread so
@@ -9,10 +9,7 @@ public struct Compute: Sendable {
 
     public init(threads: Int = 1) {
         self.threads = max(1, threads)
-        Compute.singleThreadedBLAS
     }
-
-    private static let singleThreadedBLAS: Void = { openblas_set_num_threads(1) }()
 
     /// Calls `body(range)` for consecutive ranges of `0..<count` of at most `chunk` items, on up to `threads` threads.
     public func forEachChunk(of count: Int, chunk: Int, _ body: (Range<Int>) -> Void) {
@@ -55,8 +52,8 @@ private struct SharedSlots<T>: @unchecked Sendable {
 func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
            beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    plrp_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
+               beta, c, Int32(ldc))
 }
 
 extension Array where Element == Float {

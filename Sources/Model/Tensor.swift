@@ -14,7 +14,7 @@ public struct Tensor: Sendable, Equatable {
     }
 
     /// A tensor whose values the caller overwrites completely before reading (skips zero-filling).
-    init(overwrittenShape shape: [Int]) {
+    public init(overwrittenShape shape: [Int]) {
         self.init(shape: shape, values: [Float](overwritten: shape.reduce(1, *)))
     }
 

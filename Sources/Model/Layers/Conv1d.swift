@@ -1,6 +1,5 @@
 /// 1-D convolution as PyTorch's `Conv1d`: weight `[out, in, kernel]`, optional bias `[out]`. Runs as im2col + one
-/// sgemm per chunk of items. (A multiplication-free path for one-hot input was measured slower than OpenBLAS's
-/// sgemm here, as Swift code is built for baseline x86-64 SIMD, so the first layer uses sgemm as well.)
+/// sgemm per chunk of items, or as table look-ups on one-hot input (see `OneHotCodes`).
 public struct Conv1d: Layer {
     public let spec: LayerSpec
     public var weight: Tensor
@@ -50,6 +49,15 @@ public struct Conv1d: Layer {
     static let itemsPerChunk = 8
 
     public func forward(_ input: Tensor, compute: Compute) -> Tensor {
+        if input.shape[1] == 4, input.shape[0] > 0, let codes = OneHotCodes(input) {
+            return forward(oneHot: codes, count: input.shape[0], compute: compute)
+        }
+        return forwardAsProduct(input, compute: compute)
+    }
+
+    /// The forward pass as im2col + sgemm, whatever the input. Training uses it throughout, so that a model trained
+    /// by plrp comes out bit for bit the same as before the one-hot path existed.
+    func forwardAsProduct(_ input: Tensor, compute: Compute) -> Tensor {
         let (n, cin, length) = (input.shape[0], input.shape[1], input.shape[2])
         let cout = spec.outChannels
         let lout = outputLength(for: length)

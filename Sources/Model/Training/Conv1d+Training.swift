@@ -1,4 +1,8 @@
 extension Conv1d: TrainableLayer {
+    public func trainingForward(_ input: Tensor, compute: Compute, random: inout SeededRandom) -> (Tensor, TrainingCache) {
+        (forwardAsProduct(input, compute: compute), TrainingCache())
+    }
+
     /// Per chunk of items laid side by side (as in the forward pass): dW += gY·colsᵀ and dcols = Wᵀ·gY as one sgemm
     /// each, db += Σₜ gY, and dcols scattered back by col2im. Chunk partial sums are added in chunk order, so gradients
     /// do not depend on the thread count.

@@ -1,0 +1,37 @@
+// Inner loops of the model that OpenBLAS has no routine for. Each is compiled for several x86-64 levels
+// (AVX-512, AVX2, baseline) and picked at load time for the running CPU, which Swift code cannot do.
+#ifndef PLRP_KERNELS_H
+#define PLRP_KERNELS_H
+
+#include <stdint.h>
+
+/// Output channels per block of a tap table; tables and padded rows hold whole blocks.
+#define PLRP_LANES 16
+
+/// The geometry of a 1-D convolution over one-hot input (4 channels, one code per position).
+typedef struct {
+    long length;    ///< input positions
+    long lout;      ///< output positions
+    long cout;      ///< output channels
+    long blocks;    ///< ceil(cout / PLRP_LANES)
+    long taps;      ///< kernel size
+    long stride;
+    long dilation;
+    long left;      ///< zeros padded before the input
+} plrp_onehot_conv;
+
+/// Bytes of scratch memory either kernel needs for one item.
+long plrp_onehot_conv_scratch_bytes(const plrp_onehot_conv *g);
+
+/// One item's forward pass. `codes[p]` is 0–3 for the base at position p, 4 for none. `table` holds, for tap j and
+/// code c, the weight column W[:, c, j] at `table + (j·5 + c)·blocks·PLRP_LANES` (padding channels 0); `bias` holds
+/// blocks·PLRP_LANES values. Writes `out` as [cout, lout].
+void plrp_onehot_conv_forward(const plrp_onehot_conv *g, const uint8_t *codes, const float *table, const float *bias,
+                              void *scratch, float *out);
+
+/// One item's `x ⊙ Wᵀs` for one-hot x: `s` is [cout, lout]; `out`
+/// ([4, length], zero on entry) receives, at each position with a base, the value of that base's channel.
+void plrp_onehot_conv_input_times_transposed(const plrp_onehot_conv *g, const uint8_t *codes, const float *table,
+                                             const float *s, void *scratch, float *out);
+
+#endif

@@ -1,0 +1,194 @@
+#include "kernels.h"
+#include <string.h>
+
+#define CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+
+/// Positions whose sums are built position-major before being written out channel-major.
+#define TILE 16
+
+/// One block of channels: a single register with AVX-512, two with AVX2, four with SSE.
+typedef float lanes __attribute__((ext_vector_type(PLRP_LANES), aligned(4)));
+
+/// An unaligned block load (a macro: a function returning `lanes` would change the ABI between the clones).
+#define load(p) (*(const lanes *)(p))
+
+/// Transposes a 16 × 16 block held as 16 rows: at distance d = 8, 4, 2, 1 the off-diagonal d × d blocks of every
+/// 2d × 2d block trade places, which after the four steps leaves element (r, c) at (c, r).
+static inline void transpose16(lanes *m) {
+    for (int r = 0; r < 16; r++) {
+        if (r & 8) continue;
+        const lanes a = m[r], b = m[r + 8];
+        m[r] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        m[r + 8] = __builtin_shufflevector(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+    }
+    for (int r = 0; r < 16; r++) {
+        if (r & 4) continue;
+        const lanes a = m[r], b = m[r + 4];
+        m[r] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        m[r + 4] = __builtin_shufflevector(a, b, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+    }
+    for (int r = 0; r < 16; r++) {
+        if (r & 2) continue;
+        const lanes a = m[r], b = m[r + 2];
+        m[r] = __builtin_shufflevector(a, b, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        m[r + 2] = __builtin_shufflevector(a, b, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+    }
+    for (int r = 0; r < 16; r++) {
+        if (r & 1) continue;
+        const lanes a = m[r], b = m[r + 1];
+        m[r] = __builtin_shufflevector(a, b, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        m[r + 1] = __builtin_shufflevector(a, b, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+    }
+}
+
+/// Stores a block at an unaligned address.
+#define store(p, v) (*(lanes *)(p) = (v))
+
+/// Input positions the forward pass reads, padding included: (lout − 1)·stride + (taps − 1)·dilation + 1.
+static long padded_positions(const plrp_onehot_conv *g) {
+    return (g->lout - 1) * g->stride + (g->taps - 1) * g->dilation + 1;
+}
+
+/// Rows of s the transposed pass reads at stride 1: steps left − (taps − 1)·dilation … length − 1 + left.
+static long padded_steps(const plrp_onehot_conv *g) { return g->length + (g->taps - 1) * g->dilation; }
+
+/// Rows of position-major s the transposed pass keeps: from `origin` on, covering every output step and, at
+/// stride 1, every step a tap can reach (those outside the output stay zero, so the taps need no bounds checks).
+static void step_rows(const plrp_onehot_conv *g, long *origin, long *rows) {
+    if (g->stride != 1) {
+        *origin = 0;
+        *rows = g->lout;
+        return;
+    }
+    const long first = g->left - (g->taps - 1) * g->dilation, end = first + padded_steps(g);
+    *origin = first < 0 ? first : 0;
+    *rows = (end > g->lout ? end : g->lout) - *origin;
+}
+
+long plrp_onehot_conv_scratch_bytes(const plrp_onehot_conv *g) {
+    long origin, rows;
+    step_rows(g, &origin, &rows);
+    const long forward = padded_positions(g) * (long)sizeof(long);
+    const long transposed = rows * g->blocks * PLRP_LANES * (long)sizeof(float);
+    return forward > transposed ? forward : transposed;
+}
+
+CLONES
+void plrp_onehot_conv_forward(const plrp_onehot_conv *g, const uint8_t *codes, const float *table, const float *bias,
+                              void *scratch, float *out) {
+    const long pad = g->blocks * PLRP_LANES, positions = padded_positions(g);
+    // Each padded position's offset into the table: code·pad, with padding and N reading the zero column of code 4.
+    long *offset = scratch;
+    for (long p = 0; p < positions; p++) {
+        const long i = p - g->left;
+        offset[p] = (i >= 0 && i < g->length && codes[i] < 4 ? codes[i] : 4) * pad;
+    }
+    const long tapStride = 5 * pad;
+    float sums[TILE * PLRP_LANES];
+    for (long t0 = 0; t0 < g->lout; t0 += TILE) {
+        const long span = g->lout - t0 < TILE ? g->lout - t0 : TILE;
+        for (long b = 0; b < g->blocks; b++) {
+            // One block of channels at a time, so that its running sum stays in a register over the taps.
+            const float *block = table + b * PLRP_LANES;
+            // Four positions at a time: four independent chains of additions keep the adder busy.
+            long dt = 0;
+            const lanes start = load(bias + b * PLRP_LANES);
+            for (; dt + 4 <= span; dt += 4) {
+                lanes a0 = start, a1 = start, a2 = start, a3 = start;
+                const long *at = offset + (t0 + dt) * g->stride;
+                const long hop = g->stride;
+                for (long j = 0; j < g->taps; j++) {
+                    const float *tap = block + j * tapStride;
+                    const long *a = at + j * g->dilation;
+                    a0 += load(tap + a[0]);
+                    a1 += load(tap + a[hop]);
+                    a2 += load(tap + a[2 * hop]);
+                    a3 += load(tap + a[3 * hop]);
+                }
+                memcpy(sums + dt * PLRP_LANES, &a0, sizeof a0);
+                memcpy(sums + (dt + 1) * PLRP_LANES, &a1, sizeof a1);
+                memcpy(sums + (dt + 2) * PLRP_LANES, &a2, sizeof a2);
+                memcpy(sums + (dt + 3) * PLRP_LANES, &a3, sizeof a3);
+            }
+            for (; dt < span; dt++) {
+                lanes a0 = start;
+                const long *at = offset + (t0 + dt) * g->stride;
+                for (long j = 0; j < g->taps; j++) a0 += load(block + j * tapStride + at[j * g->dilation]);
+                memcpy(sums + dt * PLRP_LANES, &a0, sizeof a0);
+            }
+            const long channels = g->cout - b * PLRP_LANES < PLRP_LANES ? g->cout - b * PLRP_LANES : PLRP_LANES;
+            if (span == TILE && channels == PLRP_LANES) {
+                lanes m[TILE];
+                for (int r = 0; r < TILE; r++) m[r] = load(sums + r * PLRP_LANES);
+                transpose16(m);
+                for (int l = 0; l < PLRP_LANES; l++) store(out + (b * PLRP_LANES + l) * g->lout + t0, m[l]);
+                continue;
+            }
+            // Plain moves: vectorised, this transposition becomes gathers, which cost more than the sums.
+            for (long l = 0; l < channels; l++) {
+                float *row = out + (b * PLRP_LANES + l) * g->lout + t0;
+#pragma clang loop vectorize(disable)
+                for (long dt = 0; dt < span; dt++) row[dt] = sums[dt * PLRP_LANES + l];
+            }
+        }
+    }
+}
+
+CLONES
+void plrp_onehot_conv_input_times_transposed(const plrp_onehot_conv *g, const uint8_t *codes, const float *table,
+                                             const float *s, void *scratch, float *out) {
+    const long pad = g->blocks * PLRP_LANES;
+    // s position-major, so that each tap reads one contiguous column of channels.
+    const int unit = g->stride == 1;
+    long origin, rows;
+    step_rows(g, &origin, &rows);
+    float *steps = scratch;
+    memset(steps, 0, sizeof(float) * rows * pad);
+    // Whole 16 × 16 blocks through registers, then the ragged edges one value at a time.
+    const long fullChannels = g->cout / PLRP_LANES * PLRP_LANES, fullSteps = g->lout / 16 * 16;
+    for (long o0 = 0; o0 < fullChannels; o0 += PLRP_LANES) {
+        for (long t0 = 0; t0 < fullSteps; t0 += 16) {
+            lanes m[16];
+            for (int r = 0; r < 16; r++) m[r] = load(s + (o0 + r) * g->lout + t0);
+            transpose16(m);
+            for (int r = 0; r < 16; r++) store(steps + (t0 + r - origin) * pad + o0, m[r]);
+        }
+    }
+    for (long o = 0; o < g->cout; o++) {
+        const float *row = s + o * g->lout;
+#pragma clang loop vectorize(disable)
+        for (long t = o < fullChannels ? fullSteps : 0; t < g->lout; t++) steps[(t - origin) * pad + o] = row[t];
+    }
+    const long tapStride = 5 * pad;
+    for (long i = 0; i < g->length; i++) {
+        const uint8_t code = codes[i];
+        if (code > 3) continue;
+        // Four running sums over blocks of channels in turn, so that consecutive multiply-adds are independent.
+        lanes a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        const float *columns = table + code * pad;
+        for (long j = 0; j < g->taps; j++) {
+            const long q = i + g->left - j * g->dilation;
+            const float *step;
+            if (unit) {
+                step = steps + (q - origin) * pad;
+            } else {
+                if (q < 0 || q % g->stride != 0 || q / g->stride >= g->lout) continue;
+                step = steps + (q / g->stride - origin) * pad;
+            }
+            const float *column = columns + j * tapStride;
+            long b = 0;
+            for (; b + 4 <= g->blocks; b += 4) {
+                const float *c = column + b * PLRP_LANES, *x = step + b * PLRP_LANES;
+                a0 += load(c) * load(x);
+                a1 += load(c + PLRP_LANES) * load(x + PLRP_LANES);
+                a2 += load(c + 2 * PLRP_LANES) * load(x + 2 * PLRP_LANES);
+                a3 += load(c + 3 * PLRP_LANES) * load(x + 3 * PLRP_LANES);
+            }
+            for (; b < g->blocks; b++) a0 += load(column + b * PLRP_LANES) * load(step + b * PLRP_LANES);
+        }
+        const lanes total = (a0 + a1) + (a2 + a3);
+        float sum = 0;
+        for (int l = 0; l < PLRP_LANES; l++) sum += total[l];
+        out[code * g->length + i] = sum;
+    }
+}

@@ -60,16 +60,24 @@ public struct LRP: Sendable {
     }
 
     /// Every layer's output, as `SequentialModel.activations`, plus W⁺x + b⁺ for the stacked zplus convs whose input
-    /// has no negative value.
+    /// has no negative value. Activation functions run in place: the relevance pass never reads their input, so
+    /// their input slot holds their output too (saving a copy per layer).
     private func forward(_ input: Tensor, compute: Compute) -> (activations: [Tensor], positive: [Int: Tensor]) {
         var activations = [input]
         var positive: [Int: Tensor] = [:]
         for (index, layer) in model.layers.enumerated() {
+            if layer is Elementwise {
+                var x = activations.removeLast()
+                layer.forward(inPlace: &x, compute: compute)
+                activations += [x, x]
+                continue
+            }
             let x = activations.last!
             if let both = stacked[index], !x.values.contains(where: { $0 < 0 }) {
                 let out = both.forward(x, compute: compute)
                 let (n, channels, length) = (out.shape[0], out.shape[1] / 2, out.shape[2])
-                var plain = Tensor(zeros: [n, channels, length]), plus = plain
+                var plain = Tensor(overwrittenShape: [n, channels, length])
+                var plus = Tensor(overwrittenShape: [n, channels, length])
                 let half = channels * length
                 out.values.withUnsafeBufferPointer { source in
                     plain.values.withUnsafeMutableBufferPointer { p in
@@ -178,15 +186,16 @@ public struct LRP: Sendable {
     private func prune(_ r: Tensor, fractions: (positive: Float, negative: Float), rule: Rule, step: LinearRelevance,
                        input x: Tensor, output upper: Tensor) -> (relevance: Tensor, orphans: Int, massChange: Double, absorbable: [Float]) {
         let n = r.shape[0], row = r.rowLength
-        var mask = Tensor(zeros: r.shape)
-        var order: [UInt64] = []
-        order.reserveCapacity(row)
+        var mask = Tensor(overwrittenShape: r.shape)
+        var scratch = RelevancePruning.Scratch()
+        var masses: [RelevancePruning.Masses] = []
+        masses.reserveCapacity(n)
         r.values.withUnsafeBufferPointer { values in
             mask.values.withUnsafeMutableBufferPointer { m in
                 for i in 0..<n {
-                    RelevancePruning.mask(UnsafeBufferPointer(rebasing: values[(i * row)..<((i + 1) * row)]),
+                    masses.append(RelevancePruning.mask(UnsafeBufferPointer(rebasing: values[(i * row)..<((i + 1) * row)]),
                                           positive: fractions.positive, negative: fractions.negative,
-                                          mask: UnsafeMutableBufferPointer(rebasing: m[(i * row)..<((i + 1) * row)]), order: &order)
+                                          mask: UnsafeMutableBufferPointer(rebasing: m[(i * row)..<((i + 1) * row)]), scratch: &scratch))
                 }
             }
         }
@@ -198,11 +207,8 @@ public struct LRP: Sendable {
                 mask.values.withUnsafeBufferPointer { m in
                     for i in 0..<n {
                         let slice = UnsafeMutableBufferPointer(rebasing: v[(i * row)..<((i + 1) * row)])
-                        let before = Self.masses(UnsafeBufferPointer(slice))
-                        RelevancePruning.scale(slice, mask: UnsafeBufferPointer(rebasing: m[(i * row)..<((i + 1) * row)]))
-                        let after = Self.masses(UnsafeBufferPointer(slice))
-                        change = max(change, abs(after.positive - before.positive) / max(before.positive, 1e-30),
-                                     abs(after.negative - before.negative) / max(abs(before.negative), 1e-30))
+                        change = max(change, RelevancePruning.scale(slice, mask: UnsafeBufferPointer(rebasing: m[(i * row)..<((i + 1) * row)]),
+                                                                    masses: masses[i]))
                     }
                 }
             }
@@ -231,12 +237,6 @@ public struct LRP: Sendable {
             }
             return (out, orphans, 0, redone.absorbable)
         }
-    }
-
-    private static func masses(_ v: UnsafeBufferPointer<Float>) -> (positive: Double, negative: Double) {
-        var p = 0.0, q = 0.0
-        for x in v { if x > 0 { p += Double(x) } else { q += Double(x) } }
-        return (p, q)
     }
 }
 

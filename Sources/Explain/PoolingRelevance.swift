@@ -9,11 +9,7 @@ enum PoolingRelevance {
             return maxPool(x, r, pool: layer as! Pool1d, outputLength: y.shape[2])
         case .globalMaxPool:
             let length = x.shape[2]
-            return winnerTakesAll(x, Tensor(shape: r.shape + [1], values: r.values), outputLength: 1) { row, offset, _ in
-                var best = offset
-                for t in 1..<length where row[offset + t] > row[best] { best = offset + t }
-                return best - offset
-            }
+            return winnerTakesAll(x, r, kernel: length, stride: length, outputLength: 1)
         case .avgpool1d, .globalAvgPool:
             // zennit's Norm rule: R_in = x ⊙ Pᵀ(R / st(z)) with P the pooling weights and z = Px the pooled output.
             let (n, channels, length) = (x.shape[0], x.shape[1], x.shape[2])
@@ -43,33 +39,31 @@ enum PoolingRelevance {
 
     /// Each pooled output's relevance to its first maximal input (the winner of the forward pass).
     private static func maxPool(_ x: Tensor, _ r: Tensor, pool: Pool1d, outputLength lout: Int) -> Tensor {
+        winnerTakesAll(x, r, kernel: pool.spec.kernelSize, stride: pool.spec.stride, outputLength: lout)
+    }
+
+    /// Pooling windows of `kernel` inputs every `stride`: each output's relevance goes to the window's first maximum.
+    private static func winnerTakesAll(_ x: Tensor, _ r: Tensor, kernel k: Int, stride: Int, outputLength lout: Int) -> Tensor {
         let (n, channels, length) = (x.shape[0], x.shape[1], x.shape[2])
         var out = Tensor(zeros: x.shape)
         x.values.withUnsafeBufferPointer { xb in
             r.values.withUnsafeBufferPointer { rb in
                 out.values.withUnsafeMutableBufferPointer { ob in
                     for row in 0..<(n * channels) {
-                        let output = ob.baseAddress! + row * length, relevance = rb.baseAddress! + row * lout
-                        for t in 0..<lout where relevance[t] != 0 {
-                            output[pool.winner(in: xb, offset: row * length, output: t)] += relevance[t]
+                        let input = xb.baseAddress! + row * length, output = ob.baseAddress! + row * length
+                        let relevance = rb.baseAddress! + row * lout
+                        for t in 0..<lout {
+                            let window = input + t * stride
+                            // Selects rather than branches: which input wins is unpredictable.
+                            var best = 0, top = window[0]
+                            for j in 1..<k {
+                                let v = window[j], greater = v > top
+                                best = greater ? j : best
+                                top = greater ? v : top
+                            }
+                            output[t * stride + best] += relevance[t]
                         }
                     }
-                }
-            }
-        }
-        return out
-    }
-
-    private static func winnerTakesAll(_ x: Tensor, _ r: Tensor, outputLength lout: Int,
-                                       winner: (UnsafeBufferPointer<Float>, Int, Int) -> Int) -> Tensor {
-        let (n, channels, length) = (x.shape[0], x.shape[1], x.shape[2])
-        var out = Tensor(zeros: x.shape)
-        x.values.withUnsafeBufferPointer { xs in
-            for row in 0..<(n * channels) {
-                for t in 0..<lout {
-                    let value = r.values[row * lout + t]
-                    guard value != 0 else { continue }
-                    out.values[row * length + winner(xs, row * length, t)] += value
                 }
             }
         }

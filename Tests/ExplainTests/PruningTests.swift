@@ -8,9 +8,9 @@ import XCTest
 final class PruningTests: XCTestCase {
     func mask(_ values: [Float], _ p: Float, _ q: Float) -> [Float] {
         var m = [Float](repeating: 0, count: values.count)
-        var order: [UInt64] = []
-        values.withUnsafeBufferPointer { v in
-            m.withUnsafeMutableBufferPointer { RelevancePruning.mask(v, positive: p, negative: q, mask: $0, order: &order) }
+        var scratch = RelevancePruning.Scratch()
+        _ = values.withUnsafeBufferPointer { v in
+            m.withUnsafeMutableBufferPointer { RelevancePruning.mask(v, positive: p, negative: q, mask: $0, scratch: &scratch) }
         }
         return m
     }
@@ -22,6 +22,42 @@ final class PruningTests: XCTestCase {
         XCTAssertEqual(mask([1, 1, 1, 7], 0.2, 0), [0, 0, 1, 1])
         // Negatives separately: |−1|, |−3| (total 4), q = 0.25 prunes −1.
         XCTAssertEqual(mask([2, -1, -3, 5], 0, 0.25), [1, 0, 1, 1])
+    }
+
+    /// SPEC §5.2 written out directly: sort each sign by magnitude (ties by index), prune the longest prefix within
+    /// the budget. The bucketed selection must give the same mask, on magnitudes spread over many orders of
+    /// magnitude, with ties and zeros.
+    func testBucketedSelectionEqualsAFullSort() {
+        func reference(_ values: [Float], _ p: Float, _ q: Float) -> [Float] {
+            var m = [Float](repeating: 1, count: values.count)
+            for (sign, fraction) in [(Float(1), p), (-1, q)] where fraction > 0 {
+                let entries = values.indices.filter { values[$0] * sign > 0 }
+                    .sorted { (values[$0] * sign, $0) < (values[$1] * sign, $1) }
+                let total = entries.reduce(0.0) { $0 + Double(values[$1] * sign) }
+                var pruned = 0.0
+                for i in entries {
+                    guard pruned + Double(values[i] * sign) <= Double(fraction) * total else { break }
+                    pruned += Double(values[i] * sign)
+                    m[i] = 0
+                }
+            }
+            return m
+        }
+        var random = SeededRandom(seed: 21)
+        for trial in 0..<300 {
+            let count = 1 + Int(random.next() % 600)
+            let values = (0..<count).map { _ -> Float in
+                switch random.next() % 8 {
+                case 0: return 0
+                case 1: return 0.25  // ties
+                case 2: return -0.25
+                default: return random.uniform(-1, 1) * powf(10, random.uniform(-6, 2))
+                }
+            }
+            for (p, q) in [(Float(0.5), Float(0.25)), (0.1, 0.9), (0.99, 0.5), (1, 1)] {
+                XCTAssertEqual(mask(values, p, q), reference(values, p, q), "trial \(trial), p \(p), q \(q)")
+            }
+        }
     }
 
     func testPrunedMassNeverExceedsTheFraction() {
@@ -42,7 +78,12 @@ final class PruningTests: XCTestCase {
     func testLambdaConservesEachSign() {
         var values: [Float] = [3, 1, 4, 2, -1, -3]
         let m = mask(values, 0.3, 0.25)
-        values.withUnsafeMutableBufferPointer { v in m.withUnsafeBufferPointer { RelevancePruning.scale(v, mask: $0) } }
+        var scratch = RelevancePruning.Scratch()
+        let masses = values.withUnsafeBufferPointer { v in
+            var unused = m
+            return unused.withUnsafeMutableBufferPointer { RelevancePruning.mask(v, positive: 0.3, negative: 0.25, mask: $0, scratch: &scratch) }
+        }
+        _ = values.withUnsafeMutableBufferPointer { v in m.withUnsafeBufferPointer { RelevancePruning.scale(v, mask: $0, masses: masses) } }
         XCTAssertEqual(values, [3 * 10.0 / 7, 0, 4 * 10.0 / 7, 0, 0, -4])
     }
 
@@ -95,9 +136,9 @@ final class PruningTests: XCTestCase {
             var zeroWhereMasked = 0, maskedTotal = 0
             for item in 0..<8 {
                 var m = [Float](repeating: 0, count: row)
-                var order: [UInt64] = []
-                unpruned.values[(item * row)..<((item + 1) * row)].withUnsafeBufferPointer { v in
-                    m.withUnsafeMutableBufferPointer { RelevancePruning.mask(v, positive: 0.5, negative: 0.25, mask: $0, order: &order) }
+                var scratch = RelevancePruning.Scratch()
+                _ = unpruned.values[(item * row)..<((item + 1) * row)].withUnsafeBufferPointer { v in
+                    m.withUnsafeMutableBufferPointer { RelevancePruning.mask(v, positive: 0.5, negative: 0.25, mask: $0, scratch: &scratch) }
                 }
                 for i in 0..<row where m[i] == 0 && unpruned.values[item * row + i] != 0 {
                     maskedTotal += 1

@@ -2,53 +2,129 @@
 /// longest prefix of entries sorted by ascending magnitude (ties by index) whose mass is at most p of that sign's
 /// total is pruned.
 enum RelevancePruning {
-    /// Fills `mask` (1 kept, 0 pruned) for `values`; `order` is scratch space.
-    static func mask(_ values: UnsafeBufferPointer<Float>, positive p: Float, negative q: Float,
-                     mask: UnsafeMutableBufferPointer<Float>, order: inout [UInt64]) {
-        for i in 0..<values.count { mask[i] = 1 }
-        prune(values, sign: 1, fraction: p, mask: mask, order: &order)
-        prune(values, sign: -1, fraction: q, mask: mask, order: &order)
+    /// Working memory reused across items.
+    struct Scratch {
+        var boundary: [UInt64] = []
+        var bucketMass = [Double](repeating: 0, count: 2 * RelevancePruning.bucketsPerSign)
     }
 
-    private static func prune(_ values: UnsafeBufferPointer<Float>, sign: Float, fraction: Float,
-                              mask: UnsafeMutableBufferPointer<Float>, order: inout [UInt64]) {
-        guard fraction > 0 else { return }
-        order.removeAll(keepingCapacity: true)
-        var total: Double = 0
-        // Sort keys: the magnitude's bits (which order like the positive floats they encode), then the index, so
-        // that one integer sort gives ascending magnitude with ties broken by index.
-        for i in 0..<values.count where values[i] * sign > 0 {
-            let magnitude = values[i] * sign
-            order.append(UInt64(magnitude.bitPattern) << 32 | UInt64(i))
-            total += Double(magnitude)
+    /// Each sign's total mass and the mass pruned from it (magnitudes).
+    struct Masses {
+        var total: (positive: Double, negative: Double) = (0, 0)
+        var pruned: (positive: Double, negative: Double) = (0, 0)
+    }
+
+    /// Non-zero values are grouped by the top 12 bits of their float encoding: the sign, then the exponent and three
+    /// mantissa bits, which order like the magnitudes. Buckets 0..<2048 hold positives, 2048..<4096 negatives.
+    static let bucketsPerSign = 1 << 11
+    @inline(__always) private static func bucket(_ v: Float) -> Int { Int(v.bitPattern >> 20) }
+
+    /// Fills `mask` (1 kept, 0 pruned) for `values`: per sign, whole buckets below the one where the budget runs out
+    /// are pruned without sorting; only the boundary bucket's entries are sorted (by magnitude, ties by index) to
+    /// find where the pruned prefix ends.
+    @discardableResult
+    static func mask(_ values: UnsafeBufferPointer<Float>, positive p: Float, negative q: Float,
+                     mask: UnsafeMutableBufferPointer<Float>, scratch: inout Scratch) -> Masses {
+        var masses = Masses()
+        // Branch-free: zeros add nothing to bucket 0 or 2048, and which values are zero or negative is unpredictable.
+        var smallest = UInt32.max, largest: UInt32 = 0
+        scratch.bucketMass.withUnsafeMutableBufferPointer { mass in
+            for i in 0..<values.count {
+                let v = values[i], bits = abs(v).bitPattern
+                mass[bucket(v)] += Double(abs(v))
+                smallest = min(smallest, bits == 0 ? UInt32.max : bits)
+                largest = max(largest, bits)
+            }
         }
-        guard total > 0 else { return }
-        order.sort()
-        let budget = Double(fraction) * total
-        var pruned: Double = 0
-        for key in order {
-            let index = Int(key & 0xFFFF_FFFF)
-            let v = Double(values[index] * sign)
-            guard pruned + v <= budget else { break }
-            pruned += v
-            mask[index] = 0
+        // The buckets in use, per sign (the same span for both).
+        let span = smallest > largest ? nil : (Int(smallest >> 20), Int(largest >> 20))
+        let low = (span?.0 ?? bucketsPerSign, (span?.0 ?? bucketsPerSign) + bucketsPerSign)
+        let high = (span?.1 ?? -1, (span?.1 ?? -1) + bucketsPerSign)
+        // Each sign's total in bucket order, the order in which `edge` accumulates, so that p = 1 prunes everything.
+        if low.0 <= high.0 {
+            for b in low.0...high.0 { masses.total.positive += scratch.bucketMass[b] }
+            for b in low.1...high.1 { masses.total.negative += scratch.bucketMass[b] }
         }
+        /// The first bucket not pruned whole (everything below it is pruned), and the mass below it.
+        func edge(_ fraction: Float, total: Double, low: Int, high: Int) -> (bucket: Int, pruned: Double) {
+            guard fraction > 0, total > 0, low <= high else { return (Int.min, 0) }
+            let budget = Double(fraction) * total
+            var pruned: Double = 0
+            for b in low...high {
+                let next = pruned + scratch.bucketMass[b]
+                if next > budget { return (b, pruned) }
+                pruned = next
+            }
+            return (high + 1, pruned)
+        }
+        let positive = edge(p, total: masses.total.positive, low: low.0, high: high.0)
+        let negative = edge(q, total: masses.total.negative, low: low.1, high: high.1)
+        for (first, last) in [(low.0, high.0), (low.1, high.1)] where first <= last {
+            for b in first...last { scratch.bucketMass[b] = 0 }
+        }
+        masses.pruned = (positive.pruned, negative.pruned)
+        scratch.boundary.removeAll(keepingCapacity: true)
+        for i in 0..<values.count {
+            let v = values[i], b = bucket(v), limit = v > 0 ? positive.bucket : negative.bucket
+            mask[i] = v != 0 && b < limit ? 0 : 1
+            // The magnitude's bits order like the positive floats they encode; the index breaks ties.
+            if b == limit && v != 0 { scratch.boundary.append(UInt64(abs(v).bitPattern) << 32 | UInt64(i)) }
+        }
+        // Both signs' boundary entries: the sign is not in the key, but each sign's entries stay in order.
+        scratch.boundary.sort()
+        var open = (positive.bucket != Int.min, negative.bucket != Int.min)
+        for key in scratch.boundary where open.0 || open.1 {
+            let index = Int(key & 0xFFFF_FFFF), v = values[index], magnitude = Double(abs(v))
+            if v > 0 {
+                guard open.0 else { continue }
+                if masses.pruned.positive + magnitude <= Double(p) * masses.total.positive {
+                    masses.pruned.positive += magnitude
+                    mask[index] = 0
+                } else {
+                    open.0 = false
+                }
+            } else {
+                guard open.1 else { continue }
+                if masses.pruned.negative + magnitude <= Double(q) * masses.total.negative {
+                    masses.pruned.negative += magnitude
+                    mask[index] = 0
+                } else {
+                    open.1 = false
+                }
+            }
+        }
+        return masses
     }
 
     /// PLRP-λ on one item: zero the pruned entries and scale the kept ones of each sign so that its mass is
-    /// unchanged (λ = 1 where nothing of a sign is kept).
-    static func scale(_ values: UnsafeMutableBufferPointer<Float>, mask: UnsafeBufferPointer<Float>) {
-        var totalPositive: Double = 0, totalNegative: Double = 0, keptPositive: Double = 0, keptNegative: Double = 0
-        for i in 0..<values.count {
-            let v = Double(values[i])
-            if v > 0 { totalPositive += v; if mask[i] != 0 { keptPositive += v } }
-            if v < 0 { totalNegative += v; if mask[i] != 0 { keptNegative += v } }
+    /// unchanged (λ = 1 where nothing of a sign is kept). Returns the larger relative change of a sign's mass that
+    /// float rounding leaves (checked per layer, as SPEC §5.2 asks).
+    @discardableResult
+    static func scale(_ values: UnsafeMutableBufferPointer<Float>, mask: UnsafeBufferPointer<Float>, masses: Masses) -> Double {
+        let keptPositive = masses.total.positive - masses.pruned.positive
+        let keptNegative = masses.total.negative - masses.pruned.negative
+        let lambdaPositive = keptPositive > 0 ? Float(masses.total.positive / keptPositive) : 1
+        let lambdaNegative = keptNegative > 0 ? Float(masses.total.negative / keptNegative) : 1
+        // Two sums per sign (even and odd entries), so that consecutive additions do not wait on each other.
+        var after = SIMD4<Double>.zero
+        var i = 0
+        while i + 2 <= values.count {
+            let v0 = values[i], v1 = values[i + 1]
+            let s0 = mask[i] == 0 ? 0 : v0 * (v0 > 0 ? lambdaPositive : lambdaNegative)
+            let s1 = mask[i + 1] == 0 ? 0 : v1 * (v1 > 0 ? lambdaPositive : lambdaNegative)
+            values[i] = s0
+            values[i + 1] = s1
+            after += SIMD4(Double(max(s0, 0)), Double(max(s1, 0)), Double(-min(s0, 0)), Double(-min(s1, 0)))
+            i += 2
         }
-        let lambdaPositive = keptPositive != 0 ? Float(totalPositive / keptPositive) : 1
-        let lambdaNegative = keptNegative != 0 ? Float(totalNegative / keptNegative) : 1
-        for i in 0..<values.count {
-            if mask[i] == 0 { values[i] = 0 } else { values[i] *= values[i] > 0 ? lambdaPositive : lambdaNegative }
+        if i < values.count {
+            let v = values[i], s = mask[i] == 0 ? 0 : v * (v > 0 ? lambdaPositive : lambdaNegative)
+            values[i] = s
+            after += SIMD4(Double(max(s, 0)), 0, Double(-min(s, 0)), 0)
         }
+        let afterPositive = after[0] + after[1], afterNegative = after[2] + after[3]
+        return max(abs(afterPositive - masses.total.positive) / max(masses.total.positive, 1e-30),
+                   abs(afterNegative - masses.total.negative) / max(masses.total.negative, 1e-30))
     }
 
     /// Adds `positive` and `negative` mass to the kept entries of that sign, in proportion to them (PLRP-λ style).

@@ -53,4 +53,18 @@ struct LinearMap {
             return Dense(spec: d.spec, weight: weightTensor, bias: nil).transposed(s, compute: compute)
         }
     }
+
+    /// The columns of the input when it is one-hot DNA into a conv (so `inputTimesTransposed` can skip absent bases).
+    func oneHotCodes(_ x: Tensor) -> OneHotCodes? {
+        guard case .conv(let c) = kind, c.spec.inChannels == 4 else { return nil }
+        return OneHotCodes(x)
+    }
+
+    /// x ⊙ W'ᵀs; with the input's one-hot codes, only the present base of each position is computed.
+    func inputTimesTransposed(_ s: Tensor, weight w: [Float], input x: Tensor, codes: OneHotCodes?, compute: Compute) -> Tensor {
+        if let codes, case .conv(let c) = kind {
+            return c.transposedTimesOneHot(s, weight: w, input: codes, compute: compute)
+        }
+        return transposed(s, weight: w, inputShape: x.shape, compute: compute).multiplied(by: x)
+    }
 }

@@ -24,29 +24,45 @@ struct LinearRelevance {
         var absorbable = [Float](repeating: 0, count: n)
         /// s = R / st(z) (optionally masked), accumulating the absorbable bound for bias `bias`.
         func ratio(_ z: Tensor, _ epsilon: Float, bias: [Float]?, scale: Float = 1, mask: Tensor? = nil) -> Tensor {
-            var s = r
+            var s = Tensor(overwrittenShape: r.shape)
             let perItem = z.rowLength
-            let magnitudes = bias?.map(abs) ?? []
-            let positions = magnitudes.isEmpty ? perItem : max(perItem / magnitudes.count, 1)
+            // Conv outputs are [C, L] per item and dense outputs [F]: one bias (and bound weight) per channel.
+            let channels = bias?.count ?? 1
+            let positions = max(perItem / channels, 1)
             s.values.withUnsafeMutableBufferPointer { sb in
+              r.values.withUnsafeBufferPointer { rb in
                 z.values.withUnsafeBufferPointer { zb in
+                    let masked = mask?.values
                     for item in 0..<(z.count / max(perItem, 1)) {
                         var absorbed: Float = 0
-                        let base = item * perItem
-                        for j in 0..<perItem {
-                            let i = base + j
-                            var value = sb[i] / stabilized(zb[i], epsilon)
-                            if let mask, mask.values[i] == 0 { value = 0 }
-                            sb[i] = value
-                            absorbed += abs(value) * ((magnitudes.isEmpty ? 0 : magnitudes[j / positions]) + epsilon)
+                        for c in 0..<channels {
+                            let base = item * perItem + c * positions
+                            let q = sb.baseAddress! + base, zz = zb.baseAddress! + base, rr = rb.baseAddress! + base
+                            for p in 0..<positions { q[p] = rr[p] / stabilized(zz[p], epsilon) }
+                            if let masked { for p in 0..<positions where masked[base + p] == 0 { q[p] = 0 } }
+                            // Four partial sums: one running sum would wait on each addition in turn.
+                            var part = SIMD4<Float>.zero, p = 0
+                            while p + 4 <= positions {
+                                part += SIMD4(abs(q[p]), abs(q[p + 1]), abs(q[p + 2]), abs(q[p + 3]))
+                                p += 4
+                            }
+                            var total = part.sum()
+                            while p < positions { total += abs(q[p]); p += 1 }
+                            absorbed += total * ((bias.map { abs($0[c]) } ?? 0) + epsilon)
                         }
                         absorbable[item] += scale * absorbed
                     }
                 }
+              }
             }
             return s
         }
         func back(_ s: Tensor, _ weight: [Float]) -> Tensor { map.transposed(s, weight: weight, inputShape: x.shape, compute: compute) }
+        let codes = map.oneHotCodes(x)
+        /// input ⊙ W'ᵀs (`input` is x or x⁺, which are equal whenever x is one-hot).
+        func backTimes(_ s: Tensor, _ weight: [Float], _ input: Tensor) -> Tensor {
+            map.inputTimesTransposed(s, weight: weight, input: input, codes: codes, compute: compute)
+        }
         func apply(_ input: Tensor, _ weight: [Float], _ bias: [Float]?) -> Tensor {
             map.apply(input, weight: weight, bias: bias, compute: compute)
         }
@@ -65,18 +81,18 @@ struct LinearRelevance {
             result = r
         case .epsilon(let epsilon):
             let s = ratio(apply(x, w, b), epsilon, bias: b)
-            result = back(s, w).multiplied(by: x)
+            result = backTimes(s, w, x)
         case .zPlus:
             let z = (hasNegative ? nil : positiveOutput) ?? apply(xPos, wPos, bPos).adding(applyNegative(wNeg))
             let s = ratio(z, stabilizer, bias: bPos)
-            result = back(s, wPos).multiplied(by: xPos).adding(backNegative(s, wNeg))
+            result = backTimes(s, wPos, xPos).adding(backNegative(s, wNeg))
         case .alphaBeta(let alpha, let beta):
             let zp = apply(xPos, wPos, bPos).adding(applyNegative(wNeg))
             let zn = apply(xPos, wNeg, bNeg).adding(applyNegative(wPos))
             let sp = ratio(zp, stabilizer, bias: bPos, scale: alpha)
             let sn = ratio(zn, stabilizer, bias: bNeg, scale: beta)
-            let positive = back(sp, wPos).multiplied(by: xPos).adding(backNegative(sp, wNeg))
-            let negative = back(sn, wNeg).multiplied(by: xPos).adding(backNegative(sn, wPos))
+            let positive = backTimes(sp, wPos, xPos).adding(backNegative(sp, wNeg))
+            let negative = backTimes(sn, wNeg, xPos).adding(backNegative(sn, wPos))
             result = positive.scaled(alpha).adding(negative.scaled(-beta))
         case .gamma(let gamma):
             let wUp = zip(w, wPos).map { $0 + gamma * $1 }, wDown = zip(w, wNeg).map { $0 + gamma * $1 }
@@ -86,13 +102,13 @@ struct LinearRelevance {
             let zDown = apply(xPos, wDown, bDown).adding(applyNegative(wUp))
             let sUp = ratio(zUp, stabilizer, bias: bUp, mask: z.map { $0 > 0 ? 1 : 0 })
             let sDown = ratio(zDown, stabilizer, bias: bDown, mask: z.map { $0 < 0 ? 1 : 0 })
-            result = back(sUp, wUp).multiplied(by: xPos).adding(backNegative(sUp, wDown))
-                .adding(back(sDown, wDown).multiplied(by: xPos)).adding(backNegative(sDown, wUp))
+            result = backTimes(sUp, wUp, xPos).adding(backNegative(sUp, wDown))
+                .adding(backTimes(sDown, wDown, xPos)).adding(backNegative(sDown, wUp))
         case .zBox(let low, let high):
             let lows = x.map { _ in low }, highs = x.map { _ in high }
             let z = apply(x, w, b).adding(apply(lows, wPos, bPos).scaled(-1)).adding(apply(highs, wNeg, bNeg).scaled(-1))
             let s = ratio(z, stabilizer, bias: nil)
-            result = back(s, w).multiplied(by: x).adding(lows.multiplied(by: back(s, wPos)).scaled(-1))
+            result = backTimes(s, w, x).adding(lows.multiplied(by: back(s, wPos)).scaled(-1))
                 .adding(highs.multiplied(by: back(s, wNeg)).scaled(-1))
         case .flat:
             let ones = w.map { _ in Float(1) }

@@ -5,13 +5,9 @@ import Foundation
 /// At most `inFlight` blocks wait at a time, so a writer slower than the windows cannot make memory grow.
 public final class BackgroundSink: TrackSink {
     private let sinks: [TrackSink]
-    private let queue = DispatchQueue(label: "plrp.tracks")
+    private let work = OrderedWork(label: "plrp.tracks", inFlight: 4)
     private var pending: [TrackRun] = []
-    private let lock = NSLock()
-    private var failure: Error?
     private static let block = 1 << 14
-    private static let inFlight = 4
-    private let slots = DispatchSemaphore(value: BackgroundSink.inFlight)
 
     public init(_ sinks: [TrackSink]) {
         self.sinks = sinks
@@ -25,25 +21,16 @@ public final class BackgroundSink: TrackSink {
 
     public func finish() throws {
         try hand(over: true)
-        queue.sync {}
-        if let failure = lock.withLock({ failure }) { throw failure }
+        try work.finish()
     }
 
     private func hand(over last: Bool) throws {
-        if let failure = lock.withLock({ failure }) { throw failure }
         let runs = pending
         pending.removeAll(keepingCapacity: true)
         let sinks = self.sinks
-        slots.wait()
-        queue.async { [self] in
-            defer { slots.signal() }
-            guard lock.withLock({ failure }) == nil else { return }
-            do {
-                for run in runs { for sink in sinks { try sink.write(run) } }
-                if last { for sink in sinks { try sink.finish() } }
-            } catch {
-                lock.withLock { if failure == nil { failure = error } }
-            }
+        try work.submit {
+            for run in runs { for sink in sinks { try sink.write(run) } }
+            if last { for sink in sinks { try sink.finish() } }
         }
     }
 }

@@ -151,6 +151,7 @@ struct ExplainCommand: ParsableCommand {
         var worstAbsolute: Float = 0, worstRelative: Float = 0, unexplained = 0, orphans = 0, windows = 0
         var worstMassChange = 0.0
         var values: [Float] = []
+        let writer = OrderedWork(label: "plrp.explain.outputs", inFlight: 2)
         try sequences.forEachBatch(size: batchSize) { batchWindows, bases in
             values.removeAll(keepingCapacity: true)
             if let bad = encoder.encode(bases, count: batchWindows.count, length: length, appendingTo: &values) {
@@ -178,10 +179,15 @@ struct ExplainCommand: ParsableCommand {
                     perTarget.append((target, InSilicoMutagenesis.compute(network, input: batch, targets: perWindow, compute: compute)))
                 }
             }
-            try outputs.write(batch: batch, windows: batchWindows, results: perTarget)
+            // Written on a background thread while the next batch is explained.
+            let results = perTarget, placements = sequences.batchPlacements
+            try writer.submit {
+                try outputs.write(batch: batch, windows: batchWindows, placements: placements, results: results)
+            }
             windows += batchWindows.count
             progress.advance(to: windows)
         }
+        try writer.finish()
         progress.finish()
         try outputs.finish()
         if unexplained > 0 {

@@ -41,8 +41,10 @@ final class ExplainOutputs {
 
     var rows: Int { attributions.rows }
 
-    /// One batch: `results` holds, per explained output (nil: each window's top output), the relevance `[N, 4, L]`.
-    func write(batch: Tensor, windows: [Window], results: [(task: Int?, relevance: Tensor)]) throws {
+    /// One batch: `results` holds, per explained output (nil: each window's top output), the relevance `[N, 4, L]`;
+    /// `placements` the batch's read placements (BAM input; `SequenceInput` moves on to the next batch meanwhile).
+    func write(batch: Tensor, windows: [Window], placements: [ReadPlacement],
+               results: [(task: Int?, relevance: Tensor)]) throws {
         let row = 4 * length
         let suffixed = results.count > 1
         if !suffixed {
@@ -68,10 +70,10 @@ final class ExplainOutputs {
                 }
                 if feed == .streamed {
                     let sums = BaseSums.of(values, length: length)
-                    if sequences.batchPlacements.isEmpty {
+                    if placements.isEmpty {
                         try tracks[t].add(window, values: sums[...])
                     } else {
-                        try tracks[t].add(window, placement: sequences.batchPlacements[w], values: sums[...])
+                        try tracks[t].add(window, placement: placements[w], values: sums[...])
                     }
                 }
             }

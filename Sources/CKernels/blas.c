@@ -17,7 +17,7 @@ static char failure[512];
 
 static void load(void) {
     if (getenv("OPENBLAS_NUM_THREADS") == NULL) setenv("OPENBLAS_NUM_THREADS", "1", 1);
-    void *library = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_LOCAL);
+    void *library = dlopen("libopenblas.so.0", RTLD_LAZY | RTLD_LOCAL);
     if (library == NULL) {
         snprintf(failure, sizeof failure, "cannot load OpenBLAS: %s (install libopenblas0)", dlerror());
         return;

@@ -44,6 +44,59 @@ static inline void transpose16(lanes *m) {
 /// Stores a block at an unaligned address.
 #define store(p, v) (*(lanes *)(p) = (v))
 
+/// The sums of `count` positions of a tile from t0 on, for a layer of exactly BLOCKS blocks of channels, GROUP
+/// positions at a time: each offset is loaded once for all blocks, and GROUP × BLOCKS independent running sums stay in
+/// registers. `sums` receives row dt (BLOCKS·PLRP_LANES channels) for each position t0 + dt; `count` is a multiple of
+/// GROUP.
+#define TILE_SUMS(BLOCKS, GROUP)                                                                                     \
+    static inline __attribute__((always_inline)) void tile_sums_##BLOCKS##_##GROUP(                                 \
+        const plrp_onehot_conv *g, const long *offset, const float *table, const float *bias, long t0, long first,   \
+        long count, float *sums) {                                                                                   \
+        const long pad = BLOCKS * PLRP_LANES, tapStride = 5 * pad;                                                   \
+        for (long dt = first; dt < first + count; dt += GROUP) {                                                     \
+            lanes acc[GROUP][BLOCKS];                                                                                \
+            for (int u = 0; u < GROUP; u++)                                                                          \
+                for (int b = 0; b < BLOCKS; b++) acc[u][b] = load(bias + b * PLRP_LANES);                            \
+            const long *at = offset + (t0 + dt) * g->stride;                                                         \
+            for (long j = 0; j < g->taps; j++) {                                                                     \
+                const float *tap = table + j * tapStride;                                                            \
+                const long *a = at + j * g->dilation;                                                                \
+                for (int u = 0; u < GROUP; u++) {                                                                    \
+                    const float *column = tap + a[u * g->stride];                                                    \
+                    for (int b = 0; b < BLOCKS; b++) acc[u][b] += load(column + b * PLRP_LANES);                     \
+                }                                                                                                    \
+            }                                                                                                        \
+            for (int u = 0; u < GROUP; u++)                                                                          \
+                for (int b = 0; b < BLOCKS; b++) store(sums + (dt + u) * pad + b * PLRP_LANES, acc[u][b]);           \
+        }                                                                                                            \
+    }
+TILE_SUMS(4, 4)
+TILE_SUMS(4, 1)
+TILE_SUMS(8, 2)
+TILE_SUMS(8, 1)
+
+/// Writes the tile's sums (rows of `pad` channels, one per position) channel-major into `out`: whole 16 × 16 blocks
+/// through registers, ragged edges one value at a time.
+static inline __attribute__((always_inline)) void write_tile(const plrp_onehot_conv *g, const float *sums, long pad,
+                                                             long t0, long span, float *out) {
+    for (long b = 0; b < g->blocks; b++) {
+        const long channels = g->cout - b * PLRP_LANES < PLRP_LANES ? g->cout - b * PLRP_LANES : PLRP_LANES;
+        if (span == TILE && channels == PLRP_LANES) {
+            lanes m[TILE];
+            for (int r = 0; r < TILE; r++) m[r] = load(sums + r * pad + b * PLRP_LANES);
+            transpose16(m);
+            for (int l = 0; l < PLRP_LANES; l++) store(out + (b * PLRP_LANES + l) * g->lout + t0, m[l]);
+            continue;
+        }
+        // Plain moves: vectorised, this transposition becomes gathers, which cost more than the sums.
+        for (long l = 0; l < channels; l++) {
+            float *row = out + (b * PLRP_LANES + l) * g->lout + t0;
+#pragma clang loop vectorize(disable)
+            for (long dt = 0; dt < span; dt++) row[dt] = sums[dt * pad + b * PLRP_LANES + l];
+        }
+    }
+}
+
 /// Input positions the forward pass reads, padding included: (lout − 1)·stride + (taps − 1)·dilation + 1.
 static long padded_positions(const plrp_onehot_conv *g) {
     return (g->lout - 1) * g->stride + (g->taps - 1) * g->dilation + 1;
@@ -84,6 +137,22 @@ void plrp_onehot_conv_forward(const plrp_onehot_conv *g, const uint8_t *codes, c
         offset[p] = (i >= 0 && i < g->length && codes[i] < 4 ? codes[i] : 4) * pad;
     }
     const long tapStride = 5 * pad;
+    if (g->blocks == 4 || g->blocks == 8) {
+        // The usual widths (64 channels, or 128 for a conv stacked with its W⁺ copy): all blocks at once.
+        float sums[TILE * 8 * PLRP_LANES];
+        for (long t0 = 0; t0 < g->lout; t0 += TILE) {
+            const long span = g->lout - t0 < TILE ? g->lout - t0 : TILE;
+            if (g->blocks == 4) {
+                tile_sums_4_4(g, offset, table, bias, t0, 0, span / 4 * 4, sums);
+                tile_sums_4_1(g, offset, table, bias, t0, span / 4 * 4, span % 4, sums);
+            } else {
+                tile_sums_8_2(g, offset, table, bias, t0, 0, span / 2 * 2, sums);
+                tile_sums_8_1(g, offset, table, bias, t0, span / 2 * 2, span % 2, sums);
+            }
+            write_tile(g, sums, pad, t0, span, out);
+        }
+        return;
+    }
     float sums[TILE * PLRP_LANES];
     for (long t0 = 0; t0 < g->lout; t0 += TILE) {
         const long span = g->lout - t0 < TILE ? g->lout - t0 : TILE;

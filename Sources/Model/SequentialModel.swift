@@ -45,7 +45,18 @@ public struct SequentialModel: Sendable {
                 compute.forEachChunk(of: n, chunk: Self.itemsPerChunk) { items in
                     var activation = Tensor(shape: [items.count] + shapes[0],
                                             values: Array(x[(items.lowerBound * row)..<(items.upperBound * row)]))
-                    for layer in layers { layer.forward(inPlace: &activation, compute: serial) }
+                    var index = 0
+                    while index < layers.count {
+                        // ReLU then max pooling equals max pooling then ReLU, on a quarter of the values.
+                        if index + 1 < layers.count, layers[index].spec.kind == .relu, layers[index + 1].spec.kind == .maxpool1d {
+                            layers[index + 1].forward(inPlace: &activation, compute: serial)
+                            layers[index].forward(inPlace: &activation, compute: serial)
+                            index += 2
+                            continue
+                        }
+                        layers[index].forward(inPlace: &activation, compute: serial)
+                        index += 1
+                    }
                     (out.base + items.lowerBound * width).update(from: activation.values, count: activation.count)
                 }
             }

@@ -13,6 +13,9 @@ final class OneHotConvolutionTests: XCTestCase {
         Case(cout: 32, kernel: 4, stride: 1, dilation: 1, padding: .same),
         Case(cout: 7, kernel: 3, stride: 2, dilation: 2, padding: .explicit(3)),
         Case(cout: 16, kernel: 6, stride: 3, dilation: 1, padding: .valid),
+        // The widths with kernels of their own: 4 and 8 blocks of 16 channels.
+        Case(cout: 64, kernel: 15, stride: 1, dilation: 1, padding: .same),
+        Case(cout: 128, kernel: 5, stride: 1, dilation: 2, padding: .same),
     ]
 
     var random = SeededRandom(seed: 11)

@@ -34,4 +34,8 @@ void plrp_onehot_conv_forward(const plrp_onehot_conv *g, const uint8_t *codes, c
 void plrp_onehot_conv_input_times_transposed(const plrp_onehot_conv *g, const uint8_t *codes, const float *table,
                                              const float *s, void *scratch, float *out);
 
+/// Max pooling with window and stride 4 over `rows` rows of `length` values: out[r][t] = max of in[r][4t … 4t+3],
+/// `length / 4` outputs per row (a trailing partial window is dropped, as PyTorch does).
+void plrp_max_pool4(const float *in, long rows, long length, float *out);
+
 #endif

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Max or average pooling over windows of `kernel_size` every `stride` positions, no padding (PyTorch defaults).
 public struct Pool1d: Layer {
     public let spec: LayerSpec
@@ -25,6 +27,12 @@ public struct Pool1d: Layer {
             output.values.withSharedMutablePointer { shared in
               compute.forEachChunk(of: n, chunk: 8) { items in
                 let x = xb.baseAddress!, y = shared.base
+                if isMax && k == 4 && stride == 4 {
+                    // The common DNA-CNN pooling, through SIMD shuffles (a strided loop does not vectorise).
+                    plrp_max_pool4(x + items.lowerBound * channels * length, items.count * channels, length,
+                                   y + items.lowerBound * channels * lout)
+                    return
+                }
                 for row in (items.lowerBound * channels)..<(items.upperBound * channels) {
                     let src = x + row * length, dst = y + row * lout
                     for t in 0..<lout {

@@ -1,4 +1,8 @@
 extension Conv1d: TrainableLayer {
+    /// Items per gradient chunk: chunk partial sums are added in order, so this fixes the bits of a trained model
+    /// (the shipped default model was trained with 8).
+    static let trainingItemsPerChunk = 8
+
     public func trainingForward(_ input: Tensor, compute: Compute, random: inout SeededRandom) -> (Tensor, TrainingCache) {
         (forwardAsProduct(input, compute: compute), TrainingCache())
     }
@@ -10,7 +14,7 @@ extension Conv1d: TrainableLayer {
                          compute: Compute) -> (input: Tensor, parameters: [Tensor]) {
         let (n, cin, length) = (input.shape[0], input.shape[1], input.shape[2])
         let cout = spec.outChannels, k = spec.kernelSize, lout = output.shape[2], rows = cin * k
-        let chunk = Self.itemsPerChunk
+        let chunk = Self.trainingItemsPerChunk
         let chunks = (n + chunk - 1) / chunk
         var gx = Tensor(zeros: input.shape)
         var partialW = [Float](repeating: 0, count: chunks * cout * rows)

@@ -14,8 +14,10 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# The Swift runtime and Foundation linked in: the binary runs on machines without Swift (cluster nodes) and starts in
+# 17 ms instead of 31 ms, which is a tenth of a 4,096-window `plrp predict`.
 build: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 # The whole pipeline on the shipped data: the default promoter model explained with PLRP-λ over 1 Mb of dm3 chr2R (a
 # chromosome it never saw in training), tracks, seqlets, motifs and JASPAR insect matches, into results/.
@@ -35,7 +37,8 @@ test: deps $(SNAKEMAKE)
 	  cat .build/test.log; scripts/test_summary.sh .build/test.log; exit $$status
 
 bench: build
-	benchmarks/io.sh
+	[ -x .venv/bin/python ] || scripts/dev_env.sh
+	benchmarks/run.sh
 	benchmarks/motifs.sh
 
 # libFuzzer over every parser of untrusted input (FUZZ_SECONDS each, two at a time); crashes land in fuzz/crashes/.

@@ -1,48 +1,38 @@
 #include "kernels.h"
-#include <string.h>
-
-#define CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#include "simd.h"
 
 /// Positions whose sums are built position-major before being written out channel-major.
 #define TILE 16
 
-/// One block of channels: a single register with AVX-512, two with AVX2, four with SSE.
-typedef float lanes __attribute__((ext_vector_type(PLRP_LANES), aligned(4)));
+/// Lane indices for one transposition step at distance d: rows r (bit d clear) keep their lanes without bit d and take
+/// the partner row's lanes (shifted down by d) where bit d is set; the partner row gets the rest.
+#define KEEP8 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23
+#define SWAP8 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31
+#define KEEP4 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27
+#define SWAP4 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31
+#define KEEP2 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29
+#define SWAP2 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31
+#define KEEP1 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30
+#define SWAP1 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31
 
-/// An unaligned block load (a macro: a function returning `lanes` would change the ABI between the clones).
-#define load(p) (*(const lanes *)(p))
+/// One transposition step: rows r and r + D (for r with bit D clear) trade their off-diagonal D × D blocks.
+#define STEP(D, KEEP, SWAP)                                                                                          \
+    for (int r = 0; r < 16; r++) {                                                                                  \
+        if (r & D) continue;                                                                                         \
+        const lanes a = m[r], b = m[r + D];                                                                          \
+        m[r] = __builtin_shufflevector(a, b, KEEP);                                                                  \
+        m[r + D] = __builtin_shufflevector(a, b, SWAP);                                                              \
+    }
 
 /// Transposes a 16 × 16 block held as 16 rows: at distance d = 8, 4, 2, 1 the off-diagonal d × d blocks of every
 /// 2d × 2d block trade places, which after the four steps leaves element (r, c) at (c, r).
 static inline void transpose16(lanes *m) {
-    for (int r = 0; r < 16; r++) {
-        if (r & 8) continue;
-        const lanes a = m[r], b = m[r + 8];
-        m[r] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-        m[r + 8] = __builtin_shufflevector(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
-    }
-    for (int r = 0; r < 16; r++) {
-        if (r & 4) continue;
-        const lanes a = m[r], b = m[r + 4];
-        m[r] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
-        m[r + 4] = __builtin_shufflevector(a, b, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
-    }
-    for (int r = 0; r < 16; r++) {
-        if (r & 2) continue;
-        const lanes a = m[r], b = m[r + 2];
-        m[r] = __builtin_shufflevector(a, b, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
-        m[r + 2] = __builtin_shufflevector(a, b, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
-    }
-    for (int r = 0; r < 16; r++) {
-        if (r & 1) continue;
-        const lanes a = m[r], b = m[r + 1];
-        m[r] = __builtin_shufflevector(a, b, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
-        m[r + 1] = __builtin_shufflevector(a, b, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
-    }
+    STEP(8, KEEP8, SWAP8)
+    STEP(4, KEEP4, SWAP4)
+    STEP(2, KEEP2, SWAP2)
+    STEP(1, KEEP1, SWAP1)
 }
 
-/// Stores a block at an unaligned address.
-#define store(p, v) (*(lanes *)(p) = (v))
 
 /// The sums of `count` positions of a tile from t0 on, for a layer of exactly BLOCKS blocks of channels, GROUP
 /// positions at a time: each offset is loaded once for all blocks, and GROUP × BLOCKS independent running sums stay in

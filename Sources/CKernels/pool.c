@@ -1,10 +1,5 @@
 #include "kernels.h"
-
-#define CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-
-typedef float lanes __attribute__((ext_vector_type(16), aligned(4)));
-#define load(p) (*(const lanes *)(p))
-#define store(p, v) (*(lanes *)(p) = (v))
+#include "simd.h"
 
 /// The larger of each pair of lanes, as `a > b ? a : b` (the first when equal, as the scalar loop picks).
 static inline void pairwise(const lanes *a, const lanes *b, lanes *out) {

@@ -70,29 +70,23 @@ enum RelevancePruning {
             // The magnitude's bits order like the positive floats they encode; the index breaks ties.
             if b == limit && v != 0 { scratch.boundary.append(UInt64(abs(v).bitPattern) << 32 | UInt64(i)) }
         }
-        // Both signs' boundary entries: the sign is not in the key, but each sign's entries stay in order.
+        // Both signs' boundary entries: the sign is not in the key, but each sign's entries stay in order. Per sign
+        // (0 positive, 1 negative): the budget, the mass pruned so far, and whether the prefix is still growing.
         scratch.boundary.sort()
-        var open = (positive.bucket != Int.min, negative.bucket != Int.min)
-        for key in scratch.boundary where open.0 || open.1 {
-            let index = Int(key & 0xFFFF_FFFF), v = values[index], magnitude = Double(abs(v))
-            if v > 0 {
-                guard open.0 else { continue }
-                if masses.pruned.positive + magnitude <= Double(p) * masses.total.positive {
-                    masses.pruned.positive += magnitude
-                    mask[index] = 0
-                } else {
-                    open.0 = false
-                }
+        let budget = SIMD2(Double(p) * masses.total.positive, Double(q) * masses.total.negative)
+        var pruned = SIMD2(masses.pruned.positive, masses.pruned.negative)
+        var open = SIMD2(positive.bucket != Int.min ? 1 : 0, negative.bucket != Int.min ? 1 : 0)
+        for key in scratch.boundary where open != .zero {
+            let index = Int(key & 0xFFFF_FFFF), v = values[index], sign = v > 0 ? 0 : 1
+            guard open[sign] == 1 else { continue }
+            if pruned[sign] + Double(abs(v)) <= budget[sign] {
+                pruned[sign] += Double(abs(v))
+                mask[index] = 0
             } else {
-                guard open.1 else { continue }
-                if masses.pruned.negative + magnitude <= Double(q) * masses.total.negative {
-                    masses.pruned.negative += magnitude
-                    mask[index] = 0
-                } else {
-                    open.1 = false
-                }
+                open[sign] = 0
             }
         }
+        masses.pruned = (pruned[0], pruned[1])
         return masses
     }
 

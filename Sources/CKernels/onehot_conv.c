@@ -65,25 +65,23 @@ TILE_SUMS(4, 1)
 TILE_SUMS(8, 2)
 TILE_SUMS(8, 1)
 
-/// Writes the tile's sums (rows of `pad` channels, one per position) channel-major into `out`: whole 16 × 16 blocks
-/// through registers, ragged edges one value at a time.
-static inline __attribute__((always_inline)) void write_tile(const plrp_onehot_conv *g, const float *sums, long pad,
-                                                             long t0, long span, float *out) {
-    for (long b = 0; b < g->blocks; b++) {
-        const long channels = g->cout - b * PLRP_LANES < PLRP_LANES ? g->cout - b * PLRP_LANES : PLRP_LANES;
-        if (span == TILE && channels == PLRP_LANES) {
-            lanes m[TILE];
-            for (int r = 0; r < TILE; r++) m[r] = load(sums + r * pad + b * PLRP_LANES);
-            transpose16(m);
-            for (int l = 0; l < PLRP_LANES; l++) store(out + (b * PLRP_LANES + l) * g->lout + t0, m[l]);
-            continue;
-        }
-        // Plain moves: vectorised, this transposition becomes gathers, which cost more than the sums.
-        for (long l = 0; l < channels; l++) {
-            float *row = out + (b * PLRP_LANES + l) * g->lout + t0;
+/// Writes block b of a tile's sums channel-major into `out`: `sums` holds the block's 16 channels of position t0 + dt at
+/// `sums + dt·stride`. Whole 16 × 16 blocks go through registers, ragged edges one value at a time.
+static inline __attribute__((always_inline)) void write_block(const plrp_onehot_conv *g, const float *sums, long stride,
+                                                              long b, long t0, long span, float *out) {
+    const long channels = g->cout - b * PLRP_LANES < PLRP_LANES ? g->cout - b * PLRP_LANES : PLRP_LANES;
+    if (span == TILE && channels == PLRP_LANES) {
+        lanes m[TILE];
+        for (int r = 0; r < TILE; r++) m[r] = load(sums + r * stride);
+        transpose16(m);
+        for (int l = 0; l < PLRP_LANES; l++) store(out + (b * PLRP_LANES + l) * g->lout + t0, m[l]);
+        return;
+    }
+    // Plain moves: vectorised, this transposition becomes gathers, which cost more than the sums.
+    for (long l = 0; l < channels; l++) {
+        float *row = out + (b * PLRP_LANES + l) * g->lout + t0;
 #pragma clang loop vectorize(disable)
-            for (long dt = 0; dt < span; dt++) row[dt] = sums[dt * pad + b * PLRP_LANES + l];
-        }
+        for (long dt = 0; dt < span; dt++) row[dt] = sums[dt * stride + l];
     }
 }
 
@@ -139,7 +137,7 @@ void plrp_onehot_conv_forward(const plrp_onehot_conv *g, const uint8_t *codes, c
                 tile_sums_8_2(g, offset, table, bias, t0, 0, span / 2 * 2, sums);
                 tile_sums_8_1(g, offset, table, bias, t0, span / 2 * 2, span % 2, sums);
             }
-            write_tile(g, sums, pad, t0, span, out);
+            for (long b = 0; b < g->blocks; b++) write_block(g, sums + b * PLRP_LANES, pad, b, t0, span, out);
         }
         return;
     }
@@ -175,20 +173,7 @@ void plrp_onehot_conv_forward(const plrp_onehot_conv *g, const uint8_t *codes, c
                 for (long j = 0; j < g->taps; j++) a0 += load(block + j * tapStride + at[j * g->dilation]);
                 memcpy(sums + dt * PLRP_LANES, &a0, sizeof a0);
             }
-            const long channels = g->cout - b * PLRP_LANES < PLRP_LANES ? g->cout - b * PLRP_LANES : PLRP_LANES;
-            if (span == TILE && channels == PLRP_LANES) {
-                lanes m[TILE];
-                for (int r = 0; r < TILE; r++) m[r] = load(sums + r * PLRP_LANES);
-                transpose16(m);
-                for (int l = 0; l < PLRP_LANES; l++) store(out + (b * PLRP_LANES + l) * g->lout + t0, m[l]);
-                continue;
-            }
-            // Plain moves: vectorised, this transposition becomes gathers, which cost more than the sums.
-            for (long l = 0; l < channels; l++) {
-                float *row = out + (b * PLRP_LANES + l) * g->lout + t0;
-#pragma clang loop vectorize(disable)
-                for (long dt = 0; dt < span; dt++) row[dt] = sums[dt * PLRP_LANES + l];
-            }
+            write_block(g, sums, PLRP_LANES, b, t0, span, out);
         }
     }
 }

@@ -47,9 +47,14 @@ extension Conv1d {
                          taps: spec.kernelSize, stride: spec.stride, dilation: spec.dilation, left: padding.left)
     }
 
-    /// Working memory for one chunk of either kernel.
-    private static func scratch(_ g: UnsafePointer<plrp_onehot_conv>) -> UnsafeMutableRawPointer {
-        UnsafeMutableRawPointer.allocate(byteCount: plrp_onehot_conv_scratch_bytes(g), alignment: 64)
+    /// Calls `body(item, scratch)` for items 0..<n in parallel chunks, with working memory for either kernel per chunk.
+    private func forEachItem(of n: Int, _ g: UnsafePointer<plrp_onehot_conv>, compute: Compute,
+                             _ body: (Int, UnsafeMutableRawPointer) -> Void) {
+        compute.forEachChunk(of: n, chunk: Self.itemsPerChunk) { items in
+            let scratch = UnsafeMutableRawPointer.allocate(byteCount: plrp_onehot_conv_scratch_bytes(g), alignment: 64)
+            defer { scratch.deallocate() }
+            for item in items { body(item, scratch) }
+        }
     }
 
     /// The weight column W[:, code, j] of every (tap j, code) at `(j·5 + code)·pad`, zero for code 4 and for padding
@@ -78,13 +83,9 @@ extension Conv1d {
             table.withUnsafeBufferPointer { tb in
                 biasRow.withUnsafeBufferPointer { bb in
                     input.codes.withUnsafeBufferPointer { cb in
-                        compute.forEachChunk(of: n, chunk: Self.itemsPerChunk) { items in
-                            let scratch = Self.scratch(g)
-                            defer { scratch.deallocate() }
-                            for item in items {
-                                plrp_onehot_conv_forward(g, cb.baseAddress! + item * length, tb.baseAddress!,
-                                                         bb.baseAddress!, scratch, out.base + item * cout * lout)
-                            }
+                        forEachItem(of: n, g, compute: compute) { item, scratch in
+                            plrp_onehot_conv_forward(g, cb.baseAddress! + item * length, tb.baseAddress!,
+                                                     bb.baseAddress!, scratch, out.base + item * cout * lout)
                         }
                     }
                 }
@@ -106,14 +107,10 @@ extension Conv1d {
             s.values.withUnsafeBufferPointer { sp in
                 table.withUnsafeBufferPointer { tb in
                     input.codes.withUnsafeBufferPointer { cb in
-                        compute.forEachChunk(of: n, chunk: Self.itemsPerChunk) { items in
-                            let scratch = Self.scratch(g)
-                            defer { scratch.deallocate() }
-                            for item in items {
-                                plrp_onehot_conv_input_times_transposed(
-                                    g, cb.baseAddress! + item * length, tb.baseAddress!,
-                                    sp.baseAddress! + item * cout * lout, scratch, out.base + item * 4 * length)
-                            }
+                        forEachItem(of: n, g, compute: compute) { item, scratch in
+                            plrp_onehot_conv_input_times_transposed(
+                                g, cb.baseAddress! + item * length, tb.baseAddress!,
+                                sp.baseAddress! + item * cout * lout, scratch, out.base + item * 4 * length)
                         }
                     }
                 }

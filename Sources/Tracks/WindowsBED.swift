@@ -27,6 +27,11 @@ extension WindowsBED {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw TracksError("cannot read '\(path)'")
         }
+        return try parse(text, path: path)
+    }
+
+    /// The rows of a `windows.bed` already read as `text` from `path` (named in errors).
+    public static func parse(_ text: String, path: String) throws -> [Row] {
         var rows: [Row] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)

@@ -53,9 +53,10 @@ struct Merge: ParsableCommand {
                 guard source.shape.last == length else { throw DataError("'\(part.folder)/\(name)' holds windows of another length") }
                 for i in 0..<source.count { try writer.append(try source.row(i)) }
             }
-            let text = try String(contentsOfFile: PathName.join(part.folder, "windows.bed"), encoding: .utf8)
+            let path = PathName.join(part.folder, "windows.bed")
+            let text = try String(contentsOfFile: path, encoding: .utf8)
             try bed.write(text)
-            rows += try WindowsBED.read(path: PathName.join(part.folder, "windows.bed"))
+            rows += try WindowsBED.parse(text, path: path)
         }
         try oneHot.finish()
         try attributions.finish()
@@ -72,8 +73,7 @@ struct Merge: ParsableCommand {
         if !noMotifs {
             let database = try self.database ?? ShippedData.path(ShippedData.database, instead: "--database")
             let motifs = try MotifsCommand.parse(["--input", out, "--database", database, "-o", out])
-            let arrays = MotifsCommand.ExplainArrays(oneHot: folder.staged("ohe.npz")!, relevance: folder.staged("attr.npz")!,
-                                                     windows: folder.staged("windows.bed")!)
+            let arrays = MotifsCommand.ExplainArrays(staged: folder)
             let report = try motifs.execute(from: arrays, into: folder)
             manifest.parameters["motifs"] = report.parameters
             manifest.results["motifs"] = report.results

@@ -90,10 +90,11 @@ struct MotifsCommand: ParsableCommand {
             windows = PathName.join(folder, "windows.bed")
         }
 
-        init(oneHot: String, relevance: String, windows: String) {
-            self.oneHot = oneHot
-            self.relevance = relevance
-            self.windows = windows
+        /// The arrays an explain job has staged in `folder` and not yet committed.
+        init(staged folder: OutputDirectory) {
+            oneHot = folder.staged("ohe.npz")!
+            relevance = folder.staged("attr.npz")!
+            windows = folder.staged("windows.bed")!
         }
     }
 

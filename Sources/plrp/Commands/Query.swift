@@ -60,9 +60,15 @@ struct Query: ParsableCommand {
 
     /// What a query finds: per-base relevance over the region, and seqlets (genome coordinates) with their matches.
     struct Answer {
+        typealias Seqlet = (start: Int, end: Int, coreStart: Int, coreEnd: Int, name: String, match: String)
         var source: String
         var relevance: [Float]
-        var seqlets: [(start: Int, end: Int, coreStart: Int, coreEnd: Int, name: String, match: String)]
+        var seqlets: [Seqlet]
+
+        /// Sets the relevance of the bases of `[start, end)` that lie in `region` to `value`.
+        static func paint(_ relevance: inout [Float], _ region: GenomicRegion, start: Int, end: Int, value: Float) {
+            for p in stride(from: max(start, region.start), to: min(end, region.end), by: 1) { relevance[p - region.start] = value }
+        }
     }
 
     /// Explains the region's windows in a scratch folder and reads the arrays back.
@@ -80,8 +86,7 @@ struct Query: ParsableCommand {
                                                 "--step", "\(step)", "--prune", prune, "--threads", "\(threads)",
                                                 "--no-tracks", "--quiet", "-o", scratch.path])
         let report = try explain.execute(into: scratch)
-        let arrays = MotifsCommand.ExplainArrays(oneHot: scratch.staged("ohe.npz")!, relevance: scratch.staged("attr.npz")!,
-                                                 windows: scratch.staged("windows.bed")!)
+        let arrays = MotifsCommand.ExplainArrays(staged: scratch)
         let data = try MotifsCommand.load(arrays)
         // The region's per-base relevance: the mean over the windows covering each base.
         let collected = CollectedRuns()
@@ -92,13 +97,11 @@ struct Query: ParsableCommand {
         }
         try aggregator.finish()
         var relevance = [Float](repeating: 0, count: region.length)
-        for run in collected.runs {
-            for p in stride(from: max(run.start, region.start), to: min(run.end, region.end), by: 1) { relevance[p - region.start] = run.value }
-        }
+        for run in collected.runs { Answer.paint(&relevance, region, start: run.start, end: run.end, value: run.value) }
         // Seqlets on these windows, each core compared with the database.
         let database = try databaseMotifs()
         let comparison = database.map { MotifComparison(database: $0) }
-        var seqlets: [(Int, Int, Int, Int, String, String)] = []
+        var seqlets: [Answer.Seqlet] = []
         for seqlet in SeqletCaller().call(data).seqlets {
             let place = data.places[seqlet.row]
             let core = (place.start + seqlet.coreStart, place.start + seqlet.coreEnd)
@@ -117,7 +120,7 @@ struct Query: ParsableCommand {
             seqlets.append((place.start + seqlet.start, place.start + seqlet.end, core.0, core.1, seqlet.sign.rawValue, match))
         }
         return Answer(source: "explained: \(report.windows) windows of \(PathName.base(of: model)), \(report.label) p=\(prune)",
-                      relevance: relevance, seqlets: seqlets.map { ($0.0, $0.1, $0.2, $0.3, $0.4, $0.5) })
+                      relevance: relevance, seqlets: seqlets)
     }
 
     /// Reads the region from an earlier run: tabix on the bedGraph, and the BED/TSV files it wrote.
@@ -126,7 +129,7 @@ struct Query: ParsableCommand {
         guard FileManager.default.fileExists(atPath: track) else { throw DataError("'\(folder)' has no relevance.bedGraph.gz: give a plrp run output folder") }
         var relevance = [Float](repeating: 0, count: region.length)
         for line in try BedGraphReader.query(track, region: region.description) {
-            for p in stride(from: max(line.start, region.start), to: min(line.end, region.end), by: 1) { relevance[p - region.start] = line.value }
+            Answer.paint(&relevance, region, start: line.start, end: line.end, value: line.value)
         }
         var best: [String: String] = [:]
         if let text = try? String(contentsOfFile: PathName.join(folder, "matches.tsv"), encoding: .utf8) {
@@ -135,7 +138,7 @@ struct Query: ParsableCommand {
                 if f.count >= 3, best[String(f[0])] == nil { best[String(f[0])] = "\(f[1]) \(f[2])" }
             }
         }
-        var seqlets: [(Int, Int, Int, Int, String, String)] = []
+        var seqlets: [Answer.Seqlet] = []
         for (file, isInstance) in [("instances.bed", true), ("seqlets.bed", false)] {
             guard let text = try? String(contentsOfFile: PathName.join(folder, file), encoding: .utf8) else { continue }
             for line in text.split(separator: "\n") where !line.hasPrefix("#") {
@@ -145,13 +148,13 @@ struct Query: ParsableCommand {
                 let name = String(f[3])
                 if isInstance {
                     seqlets.append((s, e, t0, t1, name, best[name] ?? ""))
-                } else if !seqlets.contains(where: { $0.0 == s && $0.1 == e }) {
+                } else if !seqlets.contains(where: { $0.start == s && $0.end == e }) {
                     seqlets.append((s, e, t0, t1, String(name.prefix { $0 != "|" }), ""))
                 }
             }
         }
-        seqlets.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-        return Answer(source: "results: \(folder)", relevance: relevance, seqlets: seqlets.map { ($0.0, $0.1, $0.2, $0.3, $0.4, $0.5) })
+        seqlets.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+        return Answer(source: "results: \(folder)", relevance: relevance, seqlets: seqlets)
     }
 
     private func databaseMotifs() throws -> [Motif]? {

@@ -85,8 +85,7 @@ struct Run: ParsableCommand {
         manifest.timings = ["explain": explained.seconds]
         var found: MotifsCommand.Report?
         if shard == nil {
-            let arrays = MotifsCommand.ExplainArrays(oneHot: folder.staged("ohe.npz")!, relevance: folder.staged("attr.npz")!,
-                                                     windows: folder.staged("windows.bed")!)
+            let arrays = MotifsCommand.ExplainArrays(staged: folder)
             let report = try motifs.execute(from: arrays, into: folder)
             manifest.parameters["motifs"] = report.parameters
             manifest.results["motifs"] = report.results

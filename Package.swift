@@ -30,7 +30,7 @@ let package = Package(
             name: "CBigWig",
             providers: [.apt(["libbigwig-dev"])]
         ),
-        .target(name: "CPlatform", linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "CPlatform"),
         .target(name: "CKernels"),
         .target(name: "GenomeIO", dependencies: ["CHTSlib"]),
         .target(name: "Encoding"),

@@ -28,6 +28,19 @@ final class BinaryFile {
         ownsStream = true
     }
 
+    /// A scratch file to write and read back, unlinked at once so that it vanishes when closed, even if the process
+    /// dies first.
+    init(scratchAt path: String) throws {
+        guard let stream = fopen(path, "w+b") else {
+            throw TracksError("cannot create '\(path)': \(String(cString: strerror(errno)))")
+        }
+        unlink(path)
+        self.path = path
+        self.stream = stream
+        ownsStream = true
+        setvbuf(stream, nil, _IOFBF, 1 << 20)
+    }
+
     /// Standard output, for `-o -`.
     init(standardOutput: Void) {
         path = "-"
@@ -62,6 +75,20 @@ final class BinaryFile {
         let got = values.withUnsafeMutableBytes { fread($0.baseAddress, 1, bytes, stream) }
         guard got == bytes else { throw TracksError("'\(path)': unexpected end of file") }
         return values
+    }
+
+    /// Appends this file's first `count` bytes to `other`.
+    func copy(_ count: Int, to other: BinaryFile) throws {
+        try seek(to: 0)
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var left = count
+        while left > 0 {
+            let n = min(left, buffer.count)
+            let got = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, n, stream) }
+            guard got == n else { throw TracksError("'\(path)': unexpected end of file") }
+            try buffer.withUnsafeBytes { try other.write(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+            left -= n
+        }
     }
 
     var offset: Int { Int(ftello(stream)) }

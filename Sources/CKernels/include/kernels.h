@@ -34,6 +34,29 @@ void plrp_onehot_conv_forward(const plrp_onehot_conv *g, const uint8_t *codes, c
 void plrp_onehot_conv_input_times_transposed(const plrp_onehot_conv *g, const uint8_t *codes, const float *table,
                                              const float *s, void *scratch, float *out);
 
+/// Output channels per block of the direct convolution; it runs when the output channels are a multiple of this.
+#define PLRP_CONV_OUT_BLOCK 8
+
+/// A stride-1 convolution over rows that hold several items side by side, each with its padding: every output
+/// position `t < columns` is computed from `x[ci][t + j·dilation]`, so positions whose window spans two items are
+/// computed too and dropped by the caller.
+typedef struct {
+    long cin;
+    long cout;      ///< a multiple of PLRP_CONV_OUT_BLOCK
+    long taps;
+    long dilation;
+    long columns;   ///< output positions per row, a multiple of PLRP_LANES
+    long row;       ///< floats per input row, at least columns + (taps − 1)·dilation
+} plrp_direct_conv;
+
+/// Packs weight [cout, cin, taps] as the kernel reads it: [cout / 8][cin][taps][8], cout·cin·taps floats.
+void plrp_direct_conv_pack(const plrp_direct_conv *g, const float *weight, float *packed);
+
+/// y[o][t] = bias[o] + Σ_ci Σ_j w[o][ci][j] · x[ci][t + j·dilation] for t < columns; `x` is [cin][row], `y` is
+/// [cout][columns].
+void plrp_direct_conv_forward(const plrp_direct_conv *g, const float *packed, const float *bias, const float *x,
+                              float *y);
+
 /// Max pooling with window and stride 4 over `rows` rows of `length` values: out[r][t] = max of in[r][4t … 4t+3],
 /// `length / 4` outputs per row (a trailing partial window is dropped, as PyTorch does).
 void plrp_max_pool4(const float *in, long rows, long length, float *out);

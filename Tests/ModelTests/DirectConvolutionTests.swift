@@ -2,7 +2,7 @@
 import XCTest
 
 /// The direct stride-1 convolution (items side by side in padded rows) against the convolution written out as plain
-/// loops in double precision: paddings, dilations, kernel sizes, 8–128 output channels, lengths shorter than a SIMD
+/// loops in double precision, and so is its transpose (the relevance and gradient step): paddings, dilations, kernel sizes, 8–128 output channels, lengths shorter than a SIMD
 /// block and item counts that leave a partial chunk.
 final class DirectConvolutionTests: XCTestCase {
     struct Case {
@@ -10,16 +10,17 @@ final class DirectConvolutionTests: XCTestCase {
     }
 
     let cases = [
-        Case(cin: 64, cout: 64, kernel: 7, dilation: 1, padding: .same, length: 75, items: 37),
+        Case(cin: 64, cout: 64, kernel: 7, dilation: 1, padding: .same, length: 75, items: 19),
         Case(cin: 64, cout: 128, kernel: 5, dilation: 1, padding: .same, length: 18, items: 20),
         Case(cin: 3, cout: 8, kernel: 1, dilation: 1, padding: .valid, length: 1, items: 5),
         Case(cin: 17, cout: 24, kernel: 4, dilation: 1, padding: .same, length: 33, items: 16),
-        Case(cin: 9, cout: 16, kernel: 3, dilation: 3, padding: .explicit(2), length: 50, items: 17),
-        Case(cin: 5, cout: 40, kernel: 9, dilation: 2, padding: .valid, length: 100, items: 3),
+        Case(cin: 16, cout: 16, kernel: 3, dilation: 3, padding: .explicit(2), length: 50, items: 17),
+        Case(cin: 8, cout: 40, kernel: 9, dilation: 2, padding: .valid, length: 100, items: 3),
     ]
 
-    func testForwardEqualsPlainConvolution() {
+    func testForwardAndTransposeEqualPlainConvolution() {
         var random = SeededRandom(seed: 21)
+        var transposedCases = 0
         for c in cases {
             var spec = LayerSpec(kind: .conv1d, name: "c")
             spec.inChannels = c.cin
@@ -57,7 +58,33 @@ final class DirectConvolutionTests: XCTestCase {
             // The same as im2col + sgemm, the path training keeps.
             let product = layer.forwardAsProduct(x, compute: Compute(threads: 1))
             XCTAssertEqual(zip(ours.values, product.values).map { abs($0 - $1) }.max() ?? 0, 0, accuracy: 1e-4, "\(c)")
+
+            // The transpose: ⟨Wx, s⟩ = ⟨x, Wᵀs⟩ for the linear part, and Wᵀs against plain loops.
+            if c.cin % 8 == 0, layer.transposedPadding(inputLength: c.length, outputLength: lout) != nil {
+                let s = Tensor(shape: [c.items, c.cout, lout], values: (0..<(c.items * c.cout * lout)).map { _ in random.uniform(-1, 1) })
+                let back = layer.transposed(s, inputLength: c.length, compute: Compute(threads: 2))
+                XCTAssertEqual(back.shape, x.shape)
+                var worstBack = 0.0
+                for n in 0..<c.items {
+                    for ci in 0..<c.cin {
+                        for p in 0..<c.length {
+                            var sum = 0.0
+                            for o in 0..<c.cout {
+                                for j in 0..<c.kernel {
+                                    let t = p + layer.padding.left - j * c.dilation
+                                    guard t >= 0, t < lout else { continue }
+                                    sum += Double(weight[(o * c.cin + ci) * c.kernel + j]) * Double(s.values[(n * c.cout + o) * lout + t])
+                                }
+                            }
+                            worstBack = max(worstBack, abs(Double(back.values[(n * c.cin + ci) * c.length + p]) - sum))
+                        }
+                    }
+                }
+                XCTAssertLessThan(worstBack, 1e-4, "transposed \(c)")
+                transposedCases += 1
+            }
         }
+        XCTAssertEqual(transposedCases, 4)
     }
 
     func testOtherStridesAndOddChannelCountsTakeTheProductPath() {

@@ -3,6 +3,9 @@
 extension Conv1d {
     public func transposed(_ s: Tensor, inputLength length: Int, compute: Compute) -> Tensor {
         let n = s.shape[0], cin = spec.inChannels, cout = spec.outChannels, lout = s.shape[2]
+        if let pads = transposedPadding(inputLength: length, outputLength: lout) {
+            return transposedDirect(s, padding: pads, compute: compute)
+        }
         let rows = cin * spec.kernelSize
         var result = Tensor(zeros: [n, cin, length])
         guard n > 0 else { return result }

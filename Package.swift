@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Model"], path: "Tests/TestSupport"),
         .testTarget(name: "GenomeIOTests", dependencies: ["GenomeIO", "TestSupport"]),
         .testTarget(name: "EncodingTests", dependencies: ["Encoding"]),
-        .testTarget(name: "ModelTests", dependencies: ["Model", "Tracks", "TestSupport"]),
+        .testTarget(name: "ModelTests", dependencies: ["CKernels", "Model", "Tracks", "TestSupport"]),
         .testTarget(name: "ExplainTests", dependencies: ["Explain", "Model", "GenomeIO", "Encoding", "Tracks", "TestSupport"]),
         .testTarget(name: "TracksTests", dependencies: ["Tracks", "GenomeIO", "TestSupport"]),
         .testTarget(name: "MotifsTests", dependencies: ["Motifs", "TestSupport"]),

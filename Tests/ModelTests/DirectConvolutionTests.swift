@@ -1,3 +1,4 @@
+import CKernels
 @testable import Model
 import XCTest
 
@@ -85,6 +86,25 @@ final class DirectConvolutionTests: XCTestCase {
             }
         }
         XCTAssertEqual(transposedCases, 4)
+    }
+
+    /// CPUs without AVX-512 run the 8-float kernel: it must give the very same numbers, whatever CPU runs the tests.
+    func testNarrowKernelEqualsTheDispatchedOne() {
+        var random = SeededRandom(seed: 5)
+        for (cin, cout, taps, dilation, columns) in [(64, 64, 7, 1, 1296), (64, 128, 5, 1, 352), (3, 8, 2, 3, 16), (16, 24, 9, 2, 80)] {
+            var g = plrp_direct_conv(cin: cin, cout: cout, taps: taps, dilation: dilation, columns: columns,
+                                     row: columns + (taps - 1) * dilation)
+            let weight = (0..<(cout * cin * taps)).map { _ in random.uniform(-1, 1) }
+            let bias = (0..<cout).map { _ in random.uniform(-1, 1) }
+            let x = (0..<(cin * g.row)).map { _ in random.uniform(-1, 1) }
+            var packed = [Float](repeating: 0, count: weight.count)
+            plrp_direct_conv_pack(&g, weight, &packed)
+            var dispatched = [Float](repeating: .nan, count: cout * columns), narrow = dispatched
+            plrp_direct_conv_forward(&g, packed, bias, x, &dispatched)
+            plrp_direct_conv_forward_narrow(&g, packed, bias, x, &narrow)
+            XCTAssertFalse(dispatched.contains { $0.isNaN })
+            XCTAssertEqual(dispatched, narrow, "\(cin)→\(cout), \(taps) taps")
+        }
     }
 
     func testOtherStridesAndOddChannelCountsTakeTheProductPath() {

@@ -57,6 +57,11 @@ void plrp_direct_conv_pack(const plrp_direct_conv *g, const float *weight, float
 void plrp_direct_conv_forward(const plrp_direct_conv *g, const float *packed, const float *bias, const float *x,
                               float *y);
 
+/// The same with 8-float vectors, which `plrp_direct_conv_forward` runs on CPUs without AVX-512 (callable on any CPU,
+/// so that tests cover it everywhere). Sums in the same order, so the results are identical.
+void plrp_direct_conv_forward_narrow(const plrp_direct_conv *g, const float *packed, const float *bias,
+                                     const float *x, float *y);
+
 /// Max pooling with window and stride 4 over `rows` rows of `length` values: out[r][t] = max of in[r][4t … 4t+3],
 /// `length / 4` outputs per row (a trailing partial window is dropped, as PyTorch does).
 void plrp_max_pool4(const float *in, long rows, long length, float *out);

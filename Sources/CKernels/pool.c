@@ -31,3 +31,25 @@ void plrp_max_pool4(const float *in, long rows, long length, float *out) {
         }
     }
 }
+
+CLONES
+void plrp_max_pool4_backward(const float *in, const float *grad_out, long rows, long length, float *grad_in) {
+    const long lout = length / 4;
+    for (long r = 0; r < rows; r++) {
+        const float *x = in + r * length, *gy = grad_out + r * lout;
+        float *gx = grad_in + r * length;
+        for (long t = 0; t < lout; t++) {
+            const float *w = x + 4 * t;
+            // The first maximum of each pair, then of the two pairs: the position a left-to-right scan keeps.
+            const int second = w[1] > w[0], fourth = w[3] > w[2];
+            const float low = second ? w[1] : w[0], high = fourth ? w[3] : w[2];
+            const int winner = high > low ? 2 + fourth : second;
+            const float g = gy[t];
+            gx[4 * t] = winner == 0 ? g : 0;
+            gx[4 * t + 1] = winner == 1 ? g : 0;
+            gx[4 * t + 2] = winner == 2 ? g : 0;
+            gx[4 * t + 3] = winner == 3 ? g : 0;
+        }
+        for (long p = 4 * lout; p < length; p++) gx[p] = 0;
+    }
+}

@@ -25,4 +25,31 @@ final class MaxPoolTests: XCTestCase {
             }
         }
     }
+
+    /// The gradient goes to the first of equal maxima, as a left-to-right scan picks it; every other position gets 0.
+    func testGradientGoesToTheFirstMaximum() {
+        var random = SeededRandom(seed: 9)
+        var spec = LayerSpec(kind: .maxpool1d, name: "p")
+        spec.kernelSize = 4
+        spec.stride = 4
+        let pool = Pool1d(spec: spec)
+        for length in [4, 75, 301] {
+            // Many ties: values from {−1, 0, 0.5, 1}.
+            let values = (0..<(2 * 3 * length)).map { _ in [Float(-1), 0, 0.5, 1][Int(random.next() % 4)] }
+            let x = Tensor(shape: [2, 3, length], values: values)
+            let y = pool.forward(x, compute: Compute(threads: 1))
+            let lout = length / 4
+            let gy = Tensor(shape: y.shape, values: (0..<y.count).map { _ in random.uniform(0.1, 1) })
+            let gx = pool.backward(input: x, output: y, cache: TrainingCache(), outputGradient: gy, compute: Compute(threads: 2)).input
+            var expected = [Float](repeating: 0, count: values.count)
+            for row in 0..<6 {
+                for t in 0..<lout {
+                    var best = row * length + 4 * t
+                    for j in 1..<4 where values[row * length + 4 * t + j] > values[best] { best = row * length + 4 * t + j }
+                    expected[best] = gy.values[row * lout + t]
+                }
+            }
+            XCTAssertEqual(gx.values, expected, "length \(length)")
+        }
+    }
 }

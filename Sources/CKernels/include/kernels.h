@@ -66,4 +66,8 @@ void plrp_direct_conv_forward_narrow(const plrp_direct_conv *g, const float *pac
 /// `length / 4` outputs per row (a trailing partial window is dropped, as PyTorch does).
 void plrp_max_pool4(const float *in, long rows, long length, float *out);
 
+/// Its gradient: each output's gradient goes to the position that won its window (the first of equal maxima),
+/// every other position of `grad_in` ([rows, length]) is set to 0.
+void plrp_max_pool4_backward(const float *in, const float *grad_out, long rows, long length, float *grad_in);
+
 #endif

@@ -15,6 +15,9 @@ public protocol TrainableLayer: Layer {
     /// Gradients with respect to the input and to each trainable parameter.
     func backward(input: Tensor, output: Tensor, cache: TrainingCache, outputGradient: Tensor,
                   compute: Compute) -> (input: Tensor, parameters: [Tensor])
+    /// Gradients with respect to the parameters alone, for the first layer, whose input gradient nobody reads.
+    func parameterGradients(input: Tensor, output: Tensor, cache: TrainingCache, outputGradient: Tensor,
+                            compute: Compute) -> [Tensor]
     /// A copy with new trainable parameters (and, for batch normalisation, running statistics updated from `cache`).
     func updated(parameters: [Tensor], cache: TrainingCache?, momentum: Float) -> TrainableLayer
 }
@@ -25,6 +28,11 @@ extension TrainableLayer {
     }
 
     public func updated(parameters: [Tensor], cache: TrainingCache?, momentum: Float) -> TrainableLayer { self }
+
+    public func parameterGradients(input: Tensor, output: Tensor, cache: TrainingCache, outputGradient: Tensor,
+                                   compute: Compute) -> [Tensor] {
+        backward(input: input, output: output, cache: cache, outputGradient: outputGradient, compute: compute).parameters
+    }
 
     public var trainableParameters: [Tensor] {
         parameters.filter { !$0.suffix.hasPrefix("running_") }.map(\.tensor)

@@ -118,12 +118,14 @@ public struct Trainer {
                                                   activation: model.architecture.outputActivation)
         var gradient = logitGradient
         var parameterGradients = [[Tensor]](repeating: [], count: layers.count)
-        for i in stride(from: layers.count - 1, through: 0, by: -1) {
+        for i in stride(from: layers.count - 1, through: 1, by: -1) {
             let result = layers[i].backward(input: activations[i], output: activations[i + 1], cache: caches[i],
                                             outputGradient: gradient, compute: compute)
             parameterGradients[i] = result.parameters
-            if i > 0 { gradient = result.input }
+            gradient = result.input
         }
+        parameterGradients[0] = layers[0].parameterGradients(input: activations[0], output: activations[1],
+                                                             cache: caches[0], outputGradient: gradient, compute: compute)
         var parameters = layers.flatMap(\.trainableParameters)
         optimizer.update(&parameters, gradients: parameterGradients.flatMap { $0 })
         var offset = 0

@@ -43,11 +43,10 @@ extension Conv1d: TrainableLayer {
                                     let columns = self.columns(x.baseAddress!, items: items, inputLength: length, outputLength: lout)
                                     let gradients = sideBySide(gy.baseAddress!, items: items, outputLength: lout)
                                     var gcols = [Float](repeating: 0, count: withInput ? rows * width : 0)
-                                    for j in 0..<items.count {
-                                        for o in 0..<cout {
-                                            var sum: Float = 0
-                                            for t in 0..<lout { sum += gradients[o * width + j * lout + t] }
-                                            pb.base[c * cout + o] += sum
+                                    gradients.withUnsafeBufferPointer { g in
+                                        for j in 0..<items.count {
+                                            Self.addRowSums(g.baseAddress! + j * lout, rows: cout, rowStride: width,
+                                                            length: lout, to: pb.base + c * cout)
                                         }
                                     }
                                     columns.withUnsafeBufferPointer { cols in
@@ -88,5 +87,34 @@ extension Conv1d: TrainableLayer {
 
     public func updated(parameters: [Tensor], cache: TrainingCache?, momentum: Float) -> TrainableLayer {
         Conv1d(spec: spec, weight: parameters[0], bias: bias == nil ? nil : parameters[1])
+    }
+
+    /// `sums[r] += Σₜ rows[r·rowStride + t]`, each sum taken left to right as a plain loop would (so trained models
+    /// keep their bits), four rows at a time: four independent chains of additions instead of one waiting on itself
+    /// (the one chain made the bias gradient a tenth of a training step).
+    static func addRowSums(_ rows: UnsafePointer<Float>, rows count: Int, rowStride: Int, length: Int,
+                           to sums: UnsafeMutablePointer<Float>) {
+        var r = 0
+        while r + 4 <= count {
+            let a = rows + r * rowStride, b = a + rowStride, c = b + rowStride, d = c + rowStride
+            var sa: Float = 0, sb: Float = 0, sc: Float = 0, sd: Float = 0
+            for t in 0..<length {
+                sa += a[t]
+                sb += b[t]
+                sc += c[t]
+                sd += d[t]
+            }
+            sums[r] += sa
+            sums[r + 1] += sb
+            sums[r + 2] += sc
+            sums[r + 3] += sd
+            r += 4
+        }
+        while r < count {
+            var sum: Float = 0
+            for t in 0..<length { sum += rows[r * rowStride + t] }
+            sums[r] += sum
+            r += 1
+        }
     }
 }

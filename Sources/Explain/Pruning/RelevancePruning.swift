@@ -64,11 +64,33 @@ enum RelevancePruning {
         }
         masses.pruned = (positive.pruned, negative.pruned)
         scratch.boundary.removeAll(keepingCapacity: true)
-        for i in 0..<values.count {
+        // Eight entries at a time: pruned below the sign's edge bucket; entries in the edge bucket are collected
+        // (a sign that prunes nothing has edge 0 and no boundary, so nothing compares below or equal to it).
+        let edges = (UInt32(max(positive.bucket, 0)), UInt32(max(negative.bucket, 0)))
+        let active = (positive.bucket != Int.min, negative.bucket != Int.min)
+        let raw = UnsafeRawPointer(values.baseAddress!)
+        var i = 0
+        while i + 8 <= values.count {
+            let v = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+            let b = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<UInt32>.self) &>> 20
+            let edge = SIMD8(repeating: edges.1).replacing(with: edges.0, where: v .> 0)
+            let nonzero = v .!= 0
+            let kept = SIMD8<Float>(repeating: 1).replacing(with: 0, where: nonzero .& (b .< edge))
+            UnsafeMutableRawPointer(mask.baseAddress! + i).storeBytes(of: kept, as: SIMD8<Float>.self)
+            let atEdge = nonzero .& (b .== edge)
+            if any(atEdge) {
+                for k in 0..<8 where atEdge[k] && (v[k] > 0 ? active.0 : active.1) {
+                    // The magnitude's bits order like the positive floats they encode; the index breaks ties.
+                    scratch.boundary.append(UInt64(abs(v[k]).bitPattern) << 32 | UInt64(i + k))
+                }
+            }
+            i += 8
+        }
+        while i < values.count {
             let v = values[i], b = bucket(v), limit = v > 0 ? positive.bucket : negative.bucket
             mask[i] = v != 0 && b < limit ? 0 : 1
-            // The magnitude's bits order like the positive floats they encode; the index breaks ties.
             if b == limit && v != 0 { scratch.boundary.append(UInt64(abs(v).bitPattern) << 32 | UInt64(i)) }
+            i += 1
         }
         // Both signs' boundary entries: the sign is not in the key, but each sign's entries stay in order. Per sign
         // (0 positive, 1 negative): the budget, the mass pruned so far, and whether the prefix is still growing.
@@ -99,24 +121,28 @@ enum RelevancePruning {
         let keptNegative = masses.total.negative - masses.pruned.negative
         let lambdaPositive = keptPositive > 0 ? Float(masses.total.positive / keptPositive) : 1
         let lambdaNegative = keptNegative > 0 ? Float(masses.total.negative / keptNegative) : 1
-        // Two sums per sign (even and odd entries), so that consecutive additions do not wait on each other.
-        var after = SIMD4<Double>.zero
+        // Eight entries at a time, with eight sums per sign, so that consecutive additions do not wait on each other.
+        var positive = SIMD8<Double>.zero, negative = SIMD8<Double>.zero
+        let base = UnsafeMutableRawPointer(values.baseAddress!), keep = UnsafeRawPointer(mask.baseAddress!)
         var i = 0
-        while i + 2 <= values.count {
-            let v0 = values[i], v1 = values[i + 1]
-            let s0 = mask[i] == 0 ? 0 : v0 * (v0 > 0 ? lambdaPositive : lambdaNegative)
-            let s1 = mask[i + 1] == 0 ? 0 : v1 * (v1 > 0 ? lambdaPositive : lambdaNegative)
-            values[i] = s0
-            values[i + 1] = s1
-            after += SIMD4(Double(max(s0, 0)), Double(max(s1, 0)), Double(-min(s0, 0)), Double(-min(s1, 0)))
-            i += 2
+        while i + 8 <= values.count {
+            let v = base.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+            let kept = keep.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+            let lambda = SIMD8(repeating: lambdaNegative).replacing(with: lambdaPositive, where: v .> 0)
+            let s = (v * lambda).replacing(with: 0, where: kept .== 0)
+            base.storeBytes(of: s, toByteOffset: 4 * i, as: SIMD8<Float>.self)
+            positive += SIMD8<Double>(s.replacing(with: 0, where: s .< 0))
+            negative -= SIMD8<Double>(s.replacing(with: 0, where: s .> 0))
+            i += 8
         }
-        if i < values.count {
+        var afterPositive = positive.sum(), afterNegative = negative.sum()
+        while i < values.count {
             let v = values[i], s = mask[i] == 0 ? 0 : v * (v > 0 ? lambdaPositive : lambdaNegative)
             values[i] = s
-            after += SIMD4(Double(max(s, 0)), 0, Double(-min(s, 0)), 0)
+            afterPositive += Double(max(s, 0))
+            afterNegative -= Double(min(s, 0))
+            i += 1
         }
-        let afterPositive = after[0] + after[1], afterNegative = after[2] + after[3]
         return max(abs(afterPositive - masses.total.positive) / max(masses.total.positive, 1e-30),
                    abs(afterNegative - masses.total.negative) / max(masses.total.negative, 1e-30))
     }

@@ -4,12 +4,15 @@ import XCTest
 /// Max pooling by 4 (the SIMD kernel) against the definition, including ties, negative values, rows whose output
 /// count is not a multiple of 16 and a trailing partial window.
 final class MaxPoolTests: XCTestCase {
-    func testPoolingByFourEqualsPlainMaxima() {
-        var random = SeededRandom(seed: 5)
+    let pool: Pool1d = {
         var spec = LayerSpec(kind: .maxpool1d, name: "p")
         spec.kernelSize = 4
         spec.stride = 4
-        let pool = Pool1d(spec: spec)
+        return Pool1d(spec: spec)
+    }()
+
+    func testPoolingByFourEqualsPlainMaxima() {
+        var random = SeededRandom(seed: 5)
         for length in [4, 75, 301, 640] {
             let values = (0..<(3 * 5 * length)).map { _ -> Float in
                 random.next() % 5 == 0 ? 0.5 : random.uniform(-2, 2)
@@ -29,10 +32,6 @@ final class MaxPoolTests: XCTestCase {
     /// The gradient goes to the first of equal maxima, as a left-to-right scan picks it; every other position gets 0.
     func testGradientGoesToTheFirstMaximum() {
         var random = SeededRandom(seed: 9)
-        var spec = LayerSpec(kind: .maxpool1d, name: "p")
-        spec.kernelSize = 4
-        spec.stride = 4
-        let pool = Pool1d(spec: spec)
         for length in [4, 75, 301] {
             // Many ties: values from {−1, 0, 0.5, 1}.
             let values = (0..<(2 * 3 * length)).map { _ in [Float(-1), 0, 0.5, 1][Int(random.next() % 4)] }

@@ -26,6 +26,7 @@ enum RelevancePruning {
     static func mask(_ values: UnsafeBufferPointer<Float>, positive p: Float, negative q: Float,
                      mask: UnsafeMutableBufferPointer<Float>, scratch: inout Scratch) -> Masses {
         var masses = Masses()
+        guard !values.isEmpty else { return masses }
         // Branch-free: zeros add nothing to bucket 0 or 2048, and which values are zero or negative is unpredictable.
         var smallest = UInt32.max, largest: UInt32 = 0
         scratch.bucketMass.withUnsafeMutableBufferPointer { mass in
@@ -117,6 +118,7 @@ enum RelevancePruning {
     /// float rounding leaves (checked per layer, as SPEC §5.2 asks).
     @discardableResult
     static func scale(_ values: UnsafeMutableBufferPointer<Float>, mask: UnsafeBufferPointer<Float>, masses: Masses) -> Double {
+        guard !values.isEmpty else { return 0 }
         let keptPositive = masses.total.positive - masses.pruned.positive
         let keptNegative = masses.total.negative - masses.pruned.negative
         let lambdaPositive = keptPositive > 0 ? Float(masses.total.positive / keptPositive) : 1

@@ -62,9 +62,14 @@ public struct Pool1d: Layer {
     @inlinable
     public func winner(in row: UnsafeBufferPointer<Float>, offset: Int, output t: Int) -> Int {
         let start = offset + t * spec.stride
-        var best = start
-        for j in 1..<spec.kernelSize where row[start + j] > row[best] { best = start + j }
-        return best - offset
+        // Selects rather than branches: which input wins is unpredictable.
+        var best = 0, top = row[start]
+        for j in 1..<spec.kernelSize {
+            let v = row[start + j], greater = v > top
+            best = greater ? j : best
+            top = greater ? v : top
+        }
+        return t * spec.stride + best
     }
 }
 

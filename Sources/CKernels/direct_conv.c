@@ -19,8 +19,6 @@ void plrp_direct_conv_pack(const plrp_direct_conv *g, const float *weight, float
     }
 }
 
-typedef float lanes8 __attribute__((ext_vector_type(8), aligned(4)));
-
 /// Output channels [base, base + OUTS) at positions [t, t + WIDTH·VECTORS), VEC holding WIDTH floats; the
 /// accumulators start at the bias. `w` walks the packed weights of the channels' block, 8 per (channel, tap).
 #define CONV_TILE(VEC, WIDTH, OUTS, VECTORS)                                                                          \

@@ -14,6 +14,9 @@
 /// One block of channels: a single register with AVX-512, two with AVX2, four with SSE.
 typedef float lanes __attribute__((ext_vector_type(16), aligned(4)));
 
+/// Half a block: one AVX2 register, for kernels whose AVX2 form needs its own tile shape.
+typedef float lanes8 __attribute__((ext_vector_type(8), aligned(4)));
+
 /// Unaligned block loads and stores (macros: a function taking or returning `lanes` would change the ABI between
 /// the clones).
 #define load(p) (*(const lanes *)(p))

@@ -45,8 +45,8 @@ public struct Conv1d: Layer {
         return [spec.outChannels, out]
     }
 
-    /// Items per GEMM: their columns sit side by side so that one sgemm covers the chunk (and OpenBLAS packs the
-    /// weights once per 16 items). Fixed, so that results do not depend on the thread count.
+    /// Items per chunk of work: side by side as the columns of one sgemm (OpenBLAS packs the weights once per 16
+    /// items) or in the padded rows of the direct kernel. Fixed, so that results do not depend on the thread count.
     static let itemsPerChunk = 16
 
     public func forward(_ input: Tensor, compute: Compute) -> Tensor {
@@ -58,7 +58,7 @@ public struct Conv1d: Layer {
     }
 
     /// The forward pass as im2col + sgemm, whatever the input. Training uses it throughout, so that a model trained
-    /// by plrp comes out bit for bit the same as before the one-hot path existed.
+    /// by plrp comes out bit for bit the same as before the one-hot and direct paths existed.
     func forwardAsProduct(_ input: Tensor, compute: Compute) -> Tensor {
         let (n, cin, length) = (input.shape[0], input.shape[1], input.shape[2])
         let cout = spec.outChannels

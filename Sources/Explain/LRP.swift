@@ -2,12 +2,15 @@ import Model
 
 /// Layer-wise relevance propagation with optional pruning (PLRP-λ / PLRP-M), batched over windows.
 ///
-/// Conv and dense layers use the composite's rules; max pooling (also global) gives each output's relevance to its
-/// winning input; average pooling (also global) uses the epsilon rule on its pooling weights (zennit's `Norm`);
-/// activations, dropout, flatten and batch norms that could not be merged pass relevance through. Prunable layers are
-/// all conv/dense layers but the first: the relevance at their input is pruned per window.
+/// Works on any graph model. Conv and dense layers use the composite's rules; max pooling (also global) gives each
+/// output's relevance to its winning input; average pooling (also global), means and sums over a range, and `add`
+/// use the epsilon rule on their own weights (zennit's `Norm`: each input gets its share of the value); `crop`
+/// passes relevance to the kept positions and `concat` splits it by channel; activations, dropout, flatten and batch
+/// norms that could not be merged pass relevance through. A value read by several nodes receives the sum of what
+/// each sends back. Prunable layers are all conv/dense layers but the first ones (those reading the sequence through
+/// parameter-free nodes only): the relevance each sends to its input is pruned per window.
 public struct LRP: Sendable {
-    public let model: SequentialModel
+    public let model: Network
     public let composite: Composite
     public let pruning: PruningPlan
     public let outputRelevance: OutputRelevance
@@ -16,14 +19,17 @@ public struct LRP: Sendable {
     /// Batch norms folded into their conv/dense layer, and those kept.
     public let mergedBatchNorms: [String]
     public let keptBatchNorms: [String]
-    private let firstLinear: Int?
+    /// Conv/dense nodes that read the sequence through parameter-free nodes only (the composite's "first" layers).
+    private let firstLinear: Set<Int>
+    /// Activation nodes that may overwrite their input in the forward pass.
+    private let inPlace: Set<Int>
     /// For conv layers under zplus: the layer with [W; W⁺] and [b; b⁺] stacked, so that one im2col and one sgemm give
     /// the forward output and the rule's W⁺x + b⁺ together.
     private let stacked: [Int: Conv1d]
 
     public static let itemsPerChunk = 16
 
-    public init(model: SequentialModel, composite: Composite = Composite(), pruning: PruningPlan = PruningPlan(),
+    public init(model: Network, composite: Composite = Composite(), pruning: PruningPlan = PruningPlan(),
                 outputRelevance: OutputRelevance = .logit, mergeBatchNorm: Bool = true, stabilizer: Float = 1e-6) throws {
         if mergeBatchNorm {
             let outcome = try MergeBatchNorm.apply(model)
@@ -43,11 +49,12 @@ public struct LRP: Sendable {
         self.pruning = pruning
         self.outputRelevance = outputRelevance
         self.stabilizer = stabilizer
-        let first = self.model.layers.firstIndex { $0 is Conv1d || $0 is Dense }
-        firstLinear = first
+        let network = self.model
+        firstLinear = network.firstLinearNodes
         var stacked: [Int: Conv1d] = [:]
-        for (index, layer) in self.model.layers.enumerated() {
-            guard let conv = layer as? Conv1d, composite.rule(for: conv.spec, isFirst: index == first) == .zPlus else { continue }
+        for (index, node) in network.nodes.enumerated() {
+            guard let conv = node.layer as? Conv1d,
+                  composite.rule(for: conv.spec, isFirst: firstLinear.contains(index)) == .zPlus else { continue }
             var spec = conv.spec
             spec.outChannels *= 2
             spec.bias = true
@@ -57,22 +64,40 @@ public struct LRP: Sendable {
                                     bias: Tensor(shape: [spec.outChannels], values: bias + bias.map { max($0, 0) }))
         }
         self.stacked = stacked
+        // An activation may overwrite its input when nothing else reads that value and the node that made it
+        // explains itself from its input alone (conv, dense, another activation).
+        inPlace = Set(network.nodes.indices.filter { index in
+            let node = network.nodes[index]
+            guard node.layer is Elementwise, let source = node.inputs.first, source > 0,
+                  network.consumers[source].count == 1, !network.heads.contains(where: { $0.slot == source }) else { return false }
+            let producer = network.nodes[source - 1].layer
+            return producer is Conv1d || producer is Dense || producer is Elementwise
+        })
     }
 
-    /// Every layer's output, as `SequentialModel.activations`, plus W⁺x + b⁺ for the stacked zplus convs whose input
-    /// has no negative value. Activation functions run in place: the relevance pass never reads their input, so
-    /// their input slot holds their output too (saving a copy per layer).
+    /// Every slot's value, as `Network.activations`, plus W⁺x + b⁺ for the stacked zplus convs whose input has no
+    /// negative value. Activations overwrite their input where `inPlace` allows: the relevance pass never reads that
+    /// input, so its slot holds the activation's output too (saving a copy per layer).
     private func forward(_ input: Tensor, compute: Compute) -> (activations: [Tensor], positive: [Int: Tensor]) {
         var activations = [input]
+        activations.reserveCapacity(model.shapes.count)
         var positive: [Int: Tensor] = [:]
-        for (index, layer) in model.layers.enumerated() {
-            if layer is Elementwise {
-                var x = activations.removeLast()
-                layer.forward(inPlace: &x, compute: compute)
-                activations += [x, x]
+        for (index, node) in model.nodes.enumerated() {
+            let layer = node.layer
+            if let join = layer as? JoinLayer {
+                activations.append(join.forward(node.inputs.map { activations[$0] }))
                 continue
             }
-            let x = activations.last!
+            let source = node.inputs[0]
+            if inPlace.contains(index) {
+                var x = activations[source]
+                activations[source] = Tensor(shape: [0], values: [])
+                layer.forward(inPlace: &x, compute: compute)
+                activations[source] = x
+                activations.append(x)
+                continue
+            }
+            let x = activations[source]
             if let both = stacked[index], !x.values.contains(where: { $0 < 0 }) {
                 let out = both.forward(x, compute: compute)
                 let (n, channels, length) = (out.shape[0], out.shape[1] / 2, out.shape[2])
@@ -100,9 +125,9 @@ public struct LRP: Sendable {
 
     /// The rule each conv/dense layer gets, by layer name, for manifests.
     public var rules: [(layer: String, rule: Rule)] {
-        model.layers.enumerated().compactMap { index, layer in
-            guard layer is Conv1d || layer is Dense else { return nil }
-            return (layer.spec.name, composite.rule(for: layer.spec, isFirst: index == firstLinear))
+        model.nodes.enumerated().compactMap { index, node in
+            guard node.layer is Conv1d || node.layer is Dense else { return nil }
+            return (node.layer.spec.name, composite.rule(for: node.layer.spec, isFirst: firstLinear.contains(index)))
         }
     }
 
@@ -111,8 +136,13 @@ public struct LRP: Sendable {
         explain(input, targets: Array(repeating: target, count: input.shape[0]), compute: compute)
     }
 
-    /// Explains output `targets[i]` for window i.
+    /// Explains scalar output `targets[i]` for window i.
     public func explain(_ input: Tensor, targets: [Int], compute: Compute) -> Explanation {
+        explain(input, targets: targets.map { Target.scalar($0) }, compute: compute)
+    }
+
+    /// Explains `targets[i]` (a scalar output or a profile head) for window i.
+    public func explain(_ input: Tensor, targets: [Target], compute: Compute) -> Explanation {
         let row = input.rowLength
         let parts = input.values.withUnsafeBufferPointer { x in
             compute.mapChunks(of: input.shape[0], chunk: Self.itemsPerChunk) { items in
@@ -130,56 +160,83 @@ public struct LRP: Sendable {
         return result
     }
 
-    /// The relevance at the input of every layer (index i: input of layer i; last: the output), for inspection.
+    /// The relevance at every slot (index 0: the input; i + 1: the output of node i, which for a chain is the input
+    /// of layer i + 1), for inspection.
     func layerRelevances(_ input: Tensor, targets: [Int]) -> [Tensor] {
         var recorded: [Tensor]? = []
-        _ = explainChunk(input, targets: targets, record: &recorded)
+        _ = explainChunk(input, targets: targets.map { Target.scalar($0) }, record: &recorded)
         return recorded!
     }
 
-    /// One chunk, on the calling thread; `record`, when not nil, receives every layer's input relevance.
-    private func explainChunk(_ input: Tensor, targets: [Int], record: inout [Tensor]?) -> Explanation {
+    /// One chunk, on the calling thread; `record`, when not nil, receives every slot's relevance.
+    private func explainChunk(_ input: Tensor, targets: [Target], record: inout [Tensor]?) -> Explanation {
         let serial = Compute(threads: 1)
         let (activations, positiveOutputs) = forward(input, compute: serial)
-        let n = input.shape[0], outputs = model.outputs.count
-        var relevance = Tensor(zeros: activations.last!.shape)
-        var logits = [Float](repeating: 0, count: n), start = logits
-        for i in 0..<n {
-            logits[i] = activations.last!.values[i * outputs + targets[i]]
-            start[i] = outputRelevance == .logit ? logits[i] : 1
-            relevance.values[i * outputs + targets[i]] = start[i]
+        let n = input.shape[0]
+        let (seeds, logits) = model.start(targets, headValues: { activations[$0.slot] }, unit: false)
+        var relevance = [Tensor?](repeating: nil, count: model.shapes.count)
+        var start = logits
+        for (slot, seed) in seeds {
+            relevance[slot] = outputRelevance == .logit ? seed : Self.unitScaled(seed, by: logits)
         }
+        if outputRelevance == .one { start = start.map { _ in 1 } }
         var absorbable = [Float](repeating: 0, count: n)
-        record?.insert(relevance, at: 0)
         var orphans = 0
         var massChange = 0.0
-        for index in stride(from: model.layers.count - 1, through: 0, by: -1) {
-            let layer = model.layers[index]
-            let x = activations[index], y = activations[index + 1]
+        func send(_ r: Tensor, to slot: Int) {
+            if relevance[slot] == nil { relevance[slot] = r } else { relevance[slot] = relevance[slot]!.adding(r) }
+        }
+        for index in stride(from: model.nodes.count - 1, through: 0, by: -1) {
+            let node = model.nodes[index], layer = node.layer
+            guard let upper = relevance[index + 1] else { continue }
+            if record == nil { relevance[index + 1] = nil }
+            if let join = layer as? JoinLayer {
+                let inputs = node.inputs.map { activations[$0] }
+                let parts = JoinRelevance.through(join, inputs: inputs, output: activations[index + 1], relevance: upper,
+                                                  stabilizer: stabilizer, absorbable: &absorbable)
+                for (slot, part) in zip(node.inputs, parts) { send(part, to: slot) }
+                continue
+            }
+            let x = activations[node.inputs[0]], y = activations[index + 1]
             if let map = LinearMap(layer) {
-                let rule = composite.rule(for: layer.spec, isFirst: index == firstLinear)
+                let isFirst = firstLinear.contains(index)
+                let rule = composite.rule(for: layer.spec, isFirst: isFirst)
                 let step = LinearRelevance(map: map, compute: serial, stabilizer: stabilizer)
-                let unpruned = step.relevance(rule, input: x, output: relevance, positiveOutput: positiveOutputs[index])
+                let unpruned = step.relevance(rule, input: x, output: upper, positiveOutput: positiveOutputs[index])
                 for i in 0..<n { absorbable[i] += unpruned.absorbable[i] }
                 var next = unpruned.relevance
-                if index != firstLinear, let fractions = pruning.fractions(for: layer.spec.name) {
-                    let pruned = prune(next, fractions: fractions, rule: rule, step: step, input: x, output: relevance)
+                if !isFirst, let fractions = pruning.fractions(for: layer.spec.name) {
+                    let pruned = prune(next, fractions: fractions, rule: rule, step: step, input: x, output: upper)
                     next = pruned.relevance
                     orphans += pruned.orphans
                     massChange = max(massChange, pruned.massChange)
                     for i in 0..<n { absorbable[i] += pruned.absorbable[i] }
                 }
-                relevance = next
+                send(next, to: node.inputs[0])
             } else {
-                relevance = PoolingRelevance.through(layer, input: x, output: y, relevance: relevance, stabilizer: stabilizer,
-                                                     absorbable: &absorbable)
+                send(PoolingRelevance.through(layer, input: x, output: y, relevance: upper, stabilizer: stabilizer,
+                                              absorbable: &absorbable), to: node.inputs[0])
             }
-            record?.insert(relevance, at: 0)
         }
-        let row = relevance.rowLength
-        let sums = (0..<n).map { i in relevance.values[(i * row)..<((i + 1) * row)].reduce(0, +) }
-        return Explanation(relevance: relevance, logits: logits, outputRelevance: start, inputSum: sums,
+        let inputRelevance = relevance[0] ?? Tensor(zeros: input.shape)
+        if record != nil {
+            record = relevance.enumerated().map { slot, r in r ?? Tensor(zeros: [n] + model.shapes[slot]) }
+        }
+        let row = inputRelevance.rowLength
+        let sums = (0..<n).map { i in inputRelevance.values[(i * row)..<((i + 1) * row)].reduce(0, +) }
+        return Explanation(relevance: inputRelevance, logits: logits, outputRelevance: start, inputSum: sums,
                            absorbable: absorbable, orphanedNeurons: orphans, worstLayerMassChange: massChange)
+    }
+
+    /// Each window's part of `seed` divided by that window's target value (zennit's unit output relevance).
+    private static func unitScaled(_ seed: Tensor, by values: [Float]) -> Tensor {
+        var out = seed
+        let row = seed.rowLength
+        for i in 0..<values.count {
+            let scale: Float = values[i] == 0 ? 0 : 1 / values[i]
+            for j in (i * row)..<((i + 1) * row) { out.values[j] *= scale }
+        }
+        return out
     }
 
     /// PLRP at one layer's input: λ scales the kept relevance, M redoes the step without the pruned neurons.

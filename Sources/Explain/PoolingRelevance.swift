@@ -29,6 +29,18 @@ enum PoolingRelevance {
                 }
             }
             return out
+        case .crop:
+            return (layer as! LengthRange).spread(r, inputShape: x.shape)
+        case .mean, .sum:
+            // Average pooling over the range (zennit's Norm): R_in = x ⊙ Pᵀ(R / st(z)), P the range's weights.
+            let range = layer as! LengthRange
+            let (n, channels, length) = (x.shape[0], x.shape[1], x.shape[2])
+            var s = r
+            for rowIndex in 0..<(n * channels) {
+                s.values[rowIndex] = r.values[rowIndex] / stabilized(y.values[rowIndex], stabilizer)
+                absorbable[rowIndex / channels] += abs(s.values[rowIndex]) * stabilizer
+            }
+            return range.spread(s, inputShape: x.shape).multiplied(by: x)
         case .flatten:
             return Tensor(shape: x.shape, values: r.values)
         default:

@@ -1,13 +1,29 @@
 import Foundation
 
-/// The `architecture` document of a model file (SPEC §4): input, layers in order, output names and activation.
+/// The `architecture` document of a model file (docs/formats.md): the input, the nodes, the heads and the output
+/// activation. Version 1 files hold a chain (`layers`, each reading the one before, and `outputs` naming the last
+/// layer's values); version 2 files a graph (`nodes` with named `inputs`, and `heads`).
 public struct Architecture: Sendable, Equatable {
     public var alphabet: String
     public var inputLength: Int
+    /// Every node, in file order. In a chain each reads the one before it.
     public var layers: [LayerSpec]
+    /// The scalar outputs' names of a chain (for a graph, `Network.outputs` derives them from the heads).
     public var outputs: [String]
     public var outputActivation: OutputActivation
+    /// Named outputs of the graph; a chain has one, on its last layer, whose values `outputs` names.
+    public var heads: [HeadSpec] {
+        get { isGraph ? graphHeads : [HeadSpec(name: "output", node: layers.last?.name ?? "", outputs: outputs)] }
+        set { graphHeads = newValue }
+    }
+    private var graphHeads: [HeadSpec] = []
+    /// Written as a version-2 graph (nodes with explicit inputs, heads) rather than a version-1 chain.
+    public var isGraph: Bool
 
+    /// The name that stands for the sequence input in `inputs`.
+    public static let inputName = "input"
+
+    /// A chain: layers in order, the last one's values named by `outputs`.
     public init(alphabet: String = "ACGT", inputLength: Int, layers: [LayerSpec], outputs: [String],
                 outputActivation: OutputActivation) {
         self.alphabet = alphabet
@@ -15,9 +31,22 @@ public struct Architecture: Sendable, Equatable {
         self.layers = layers
         self.outputs = outputs
         self.outputActivation = outputActivation
+        isGraph = false
     }
 
-    /// Parses the JSON text; every problem names the layer (by position, type and name) and the field.
+    /// A graph: nodes with their `inputs` set, and heads.
+    public init(alphabet: String = "ACGT", inputLength: Int, nodes: [LayerSpec], heads: [HeadSpec],
+                outputActivation: OutputActivation) {
+        self.alphabet = alphabet
+        self.inputLength = inputLength
+        layers = nodes
+        outputs = []
+        self.outputActivation = outputActivation
+        isGraph = true
+        graphHeads = heads
+    }
+
+    /// Parses the JSON text; every problem names the layer or node (by position, type and name) and the field.
     public init(json: String) throws {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)),
               let document = object as? [String: Any] else {
@@ -29,35 +58,90 @@ public struct Architecture: Sendable, Equatable {
         guard alphabet == "ACGT" else { throw ModelError("architecture input: alphabet must be \"ACGT\", got \"\(alphabet)\"") }
         inputLength = try input.int("length")
         guard inputLength > 0 else { throw ModelError("architecture input: length must be positive, got \(inputLength)") }
-        let layerObjects = try top.array("layers")
-        layers = try layerObjects.enumerated().map { index, value in
-            guard let object = value as? [String: Any] else { throw ModelError("architecture: layer \(index) is not an object") }
-            return try LayerSpec(object, index: index)
+        isGraph = top.has("nodes")
+        let layerObjects = try top.array(isGraph ? "nodes" : "layers")
+        layers = try layerObjects.enumerated().map { [isGraph] index, value in
+            guard let object = value as? [String: Any] else {
+                throw ModelError("architecture: \(isGraph ? "node" : "layer") \(index) is not an object")
+            }
+            return try LayerSpec(object, index: index, graph: isGraph)
         }
-        guard !layers.isEmpty else { throw ModelError("architecture: no layers") }
-        outputs = try top.strings("outputs")
-        guard !outputs.isEmpty else { throw ModelError("architecture: 'outputs' is empty") }
+        guard !layers.isEmpty else { throw ModelError("architecture: no \(isGraph ? "nodes" : "layers")") }
         let activation = try top.string("output_activation", default: "none")
         guard let parsed = OutputActivation(rawValue: activation) else {
             throw ModelError("architecture: unknown output_activation '\(activation)' (sigmoid, softmax or none)")
         }
         outputActivation = parsed
-        var seen = Set<String>()
-        for layer in layers where layer.kind.hasParameters {
-            guard seen.insert(layer.name).inserted else { throw ModelError("architecture: two layers are named '\(layer.name)'") }
+        if isGraph {
+            outputs = []
+            graphHeads = try top.array("heads").enumerated().map { index, value in
+                guard let object = value as? [String: Any] else { throw ModelError("architecture: head \(index) is not an object") }
+                return try HeadSpec(Fields(object, context: "architecture head \(index)"))
+            }
+            guard !heads.isEmpty else { throw ModelError("architecture: 'heads' is empty") }
+            var seen = Set<String>()
+            for node in layers {
+                guard node.name != Self.inputName else { throw ModelError("architecture: '\(Self.inputName)' names the sequence input, not a node") }
+                guard seen.insert(node.name).inserted else { throw ModelError("architecture: two nodes are named '\(node.name)'") }
+            }
+            var headNames = Set<String>()
+            for head in heads where !headNames.insert(head.name).inserted {
+                throw ModelError("architecture: two heads are named '\(head.name)'")
+            }
+        } else {
+            outputs = try top.strings("outputs")
+            guard !outputs.isEmpty else { throw ModelError("architecture: 'outputs' is empty") }
+            var seen = Set<String>()
+            for layer in layers where layer.kind.hasParameters {
+                guard seen.insert(layer.name).inserted else { throw ModelError("architecture: two layers are named '\(layer.name)'") }
+            }
         }
     }
 
     /// The JSON text, keys sorted, as stored in model files.
     public func json() -> String {
-        let document: [String: Any] = [
+        var document: [String: Any] = [
             "input": ["alphabet": alphabet, "length": inputLength],
-            "layers": layers.map { $0.jsonObject() },
-            "outputs": outputs,
             "output_activation": outputActivation.rawValue,
         ]
+        if isGraph {
+            document["nodes"] = layers.map { $0.nodeObject() }
+            document["heads"] = heads.map { $0.jsonObject() }
+        } else {
+            document["layers"] = layers.map { $0.jsonObject() }
+            document["outputs"] = outputs
+        }
         let data = try! JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// A named output of a graph: the node it reads, and for a scalar head the names of its values (empty: the head's
+/// name for one value, `NAME.INDEX` for several).
+public struct HeadSpec: Sendable, Equatable {
+    public var name: String
+    public var node: String
+    public var outputs: [String]
+
+    public init(name: String, node: String, outputs: [String] = []) {
+        self.name = name
+        self.node = node
+        self.outputs = outputs
+    }
+
+    init(_ f: Fields) throws {
+        name = try f.string("name")
+        node = try f.string("node")
+        outputs = f.has("outputs") ? try f.strings("outputs") : []
+        guard !name.isEmpty, !name.contains(where: { $0 == "\t" || $0 == "\n" }) else {
+            throw ModelError("\(f.context): 'name' must be a non-empty name without tabs or line breaks")
+        }
+    }
+
+    func jsonObject() -> [String: Any] {
+        var o: [String: Any] = ["name": name, "node": node]
+        if !outputs.isEmpty { o["outputs"] = outputs }
+        return o
     }
 }
 

@@ -68,8 +68,8 @@ final class ModelFileErrorTests: XCTestCase {
 
     func testUnknownLayerType() throws {
         var (tensors, metadata) = try parts()
-        metadata["architecture"] = metadata["architecture"]!.replacingOccurrences(of: "\"type\": \"elu\"", with: "\"type\": \"gelu\"")
-        try expectError(try writeModel(tensors: tensors, metadata: metadata), ["layer 5", "unknown layer type 'gelu'"])
+        metadata["architecture"] = metadata["architecture"]!.replacingOccurrences(of: "\"type\": \"elu\"", with: "\"type\": \"lstm\"")
+        try expectError(try writeModel(tensors: tensors, metadata: metadata), ["layer 5", "unknown layer type 'lstm'"])
     }
 
     func testShapeMismatchBetweenLayers() throws {

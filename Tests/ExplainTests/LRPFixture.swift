@@ -7,7 +7,7 @@ import Tracks
 struct LRPFixture {
     static let names = ["a_bn_pools", "b_stride_globalmax", "c_elu_globalavg", "d_dilated_densebn"]
 
-    let model: SequentialModel
+    let model: Network
     let input: Tensor
     let target: Int
     private let arrays: String

@@ -87,7 +87,7 @@ final class PruningTests: XCTestCase {
         XCTAssertEqual(values, [3 * 10.0 / 7, 0, 4 * 10.0 / 7, 0, 0, -4])
     }
 
-    var model: SequentialModel { get throws { try ModelFile.load(path: Repo.path("data/models/default.safetensors")) } }
+    var model: Network { get throws { try ModelFile.load(path: Repo.path("data/models/default.safetensors")) } }
 
     /// Real chr2R windows of the shipped model's input length (300), from 5 Mb on, one-hot.
     func windows(_ count: Int = 200) throws -> Tensor {

@@ -1,45 +1,98 @@
 import Model
 
-/// ∂ logit[target] / ∂ input for every window, through the layers' own backward passes (inference mode: dropout is
-/// the identity, batch norm uses its running statistics). Gradient × input and saliency (|gradient|) build on it.
+/// ∂ target / ∂ input for every window, through the nodes' own backward passes (inference mode: dropout is the
+/// identity, batch norm uses its running statistics). A profile target is its scalar y with the softmax weights held
+/// constant. Gradient × input and saliency (|gradient|) build on it.
 public enum InputGradient {
     /// Gradient × input: the first-order contribution of each input value.
-    public static func timesInput(_ model: SequentialModel, input: Tensor, targets: [Int], compute: Compute) -> Tensor {
+    public static func timesInput(_ model: Network, input: Tensor, targets: [Int], compute: Compute) -> Tensor {
+        timesInput(model, input: input, targets: targets.map { Target.scalar($0) }, compute: compute)
+    }
+
+    public static func timesInput(_ model: Network, input: Tensor, targets: [Target], compute: Compute) -> Tensor {
         self.compute(model, input: input, targets: targets, compute: compute).multiplied(by: input)
     }
 
     /// Saliency: |gradient|.
-    public static func saliency(_ model: SequentialModel, input: Tensor, targets: [Int], compute: Compute) -> Tensor {
+    public static func saliency(_ model: Network, input: Tensor, targets: [Int], compute: Compute) -> Tensor {
+        saliency(model, input: input, targets: targets.map { Target.scalar($0) }, compute: compute)
+    }
+
+    public static func saliency(_ model: Network, input: Tensor, targets: [Target], compute: Compute) -> Tensor {
         self.compute(model, input: input, targets: targets, compute: compute).map(abs)
     }
 
-    public static func compute(_ model: SequentialModel, input: Tensor, targets: [Int], compute: Compute) -> Tensor {
-        let row = input.rowLength, outputs = model.outputs.count
+    public static func compute(_ model: Network, input: Tensor, targets: [Int], compute: Compute) -> Tensor {
+        self.compute(model, input: input, targets: targets.map { Target.scalar($0) }, compute: compute)
+    }
+
+    public static func compute(_ model: Network, input: Tensor, targets: [Target], compute: Compute) -> Tensor {
+        let row = input.rowLength
         let parts = input.values.withUnsafeBufferPointer { x in
             compute.mapChunks(of: input.shape[0], chunk: LRP.itemsPerChunk) { items -> [Float] in
                 let serial = Compute(threads: 1)
                 let chunk = Tensor(shape: [items.count] + input.shape.dropFirst(),
                                    values: Array(x[(items.lowerBound * row)..<(items.upperBound * row)]))
                 let activations = model.activations(chunk, compute: serial)
-                var gradient = Tensor(zeros: activations.last!.shape)
-                for (j, item) in items.enumerated() { gradient.values[j * outputs + targets[item]] = 1 }
-                for index in stride(from: model.layers.count - 1, through: 0, by: -1) {
-                    let layer = model.layers[index]
-                    if let norm = layer as? BatchNorm1d {
-                        let scale = norm.affine.scale
-                        let length = gradient.shape.count == 3 ? gradient.shape[2] : 1
-                        let channels = norm.spec.numFeatures
-                        for i in 0..<gradient.count { gradient.values[i] *= scale[(i / length) % channels] }
-                    } else {
-                        let trainable = layer as! TrainableLayer
-                        gradient = trainable.backward(input: activations[index], output: activations[index + 1],
-                                                      cache: TrainingCache(), outputGradient: gradient, compute: serial).input
-                    }
-                }
-                return gradient.values
+                let seeds = gradientSeeds(model, targets: Array(targets[items]), activations: activations)
+                return backward(model, activations: activations, seeds: seeds, compute: serial).values
             }
         }
         return Tensor(shape: input.shape, values: parts.flatMap { $0 })
+    }
+
+    /// ∂ target / ∂ head values: 1 at a scalar target, w_j − 1/M over a profile head.
+    static func gradientSeeds(_ model: Network, targets: [Target], activations: [Tensor]) -> [Int: Tensor] {
+        var seeds: [Int: Tensor] = [:]
+        for (i, target) in targets.enumerated() {
+            switch target {
+            case .scalar(let index):
+                let head = model.heads.last { $0.offset <= index && !$0.isProfile }!
+                let width = head.shape[0]
+                if seeds[head.slot] == nil { seeds[head.slot] = Tensor(zeros: activations[head.slot].shape) }
+                seeds[head.slot]!.values[i * width + index - head.offset] = 1
+            case .profile(let headIndex):
+                let head = model.heads[headIndex], size = head.shape.reduce(1, *)
+                let gradient = activations[head.slot].values.withUnsafeBufferPointer {
+                    ProfileScalar.gradient(UnsafeBufferPointer(rebasing: $0[(i * size)..<((i + 1) * size)]))
+                }
+                if seeds[head.slot] == nil { seeds[head.slot] = Tensor(zeros: activations[head.slot].shape) }
+                for j in 0..<size { seeds[head.slot]!.values[i * size + j] = gradient[j] }
+            }
+        }
+        return seeds
+    }
+
+    /// The input gradient from gradients at some slots, node by node in reverse; a value read by several nodes gets
+    /// the sum of their gradients.
+    static func backward(_ model: Network, activations: [Tensor], seeds: [Int: Tensor], compute: Compute) -> Tensor {
+        var gradients = [Tensor?](repeating: nil, count: model.shapes.count)
+        for (slot, seed) in seeds { gradients[slot] = seed }
+        func send(_ g: Tensor, to slot: Int) {
+            if gradients[slot] == nil { gradients[slot] = g } else { gradients[slot] = gradients[slot]!.adding(g) }
+        }
+        for index in stride(from: model.nodes.count - 1, through: 0, by: -1) {
+            let node = model.nodes[index]
+            guard var gradient = gradients[index + 1] else { continue }
+            gradients[index + 1] = nil
+            if let join = node.layer as? JoinLayer {
+                let parts = join.backward(inputs: node.inputs.map { activations[$0] }, outputGradient: gradient)
+                for (slot, part) in zip(node.inputs, parts) { send(part, to: slot) }
+                continue
+            }
+            if let norm = node.layer as? BatchNorm1d {
+                let scale = norm.affine.scale
+                let length = gradient.shape.count == 3 ? gradient.shape[2] : 1
+                let channels = norm.spec.numFeatures
+                for i in 0..<gradient.count { gradient.values[i] *= scale[(i / length) % channels] }
+            } else {
+                let trainable = node.layer as! TrainableLayer
+                gradient = trainable.backward(input: activations[node.inputs[0]], output: activations[index + 1],
+                                              cache: TrainingCache(), outputGradient: gradient, compute: compute).input
+            }
+            send(gradient, to: node.inputs[0])
+        }
+        return gradients[0] ?? Tensor(zeros: activations[0].shape)
     }
 }
 
@@ -48,7 +101,7 @@ public enum InputGradient {
 /// mutant logit; positive = the base supports the output), placed in the reference base's channel; columns without
 /// a reference base (N) score 0. Cost: 3·L forward passes per window.
 public enum InSilicoMutagenesis {
-    public static func compute(_ model: SequentialModel, input: Tensor, targets: [Int], compute: Compute) -> Tensor {
+    public static func compute(_ model: Network, input: Tensor, targets: [Int], compute: Compute) -> Tensor {
         let (n, length) = (input.shape[0], input.shape[2])
         let row = 4 * length, outputs = model.outputs.count
         let reference = model.logits(input, compute: compute)

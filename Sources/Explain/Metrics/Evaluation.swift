@@ -28,7 +28,7 @@ public struct Evaluation: Sendable {
         }
     }
 
-    public let network: SequentialModel
+    public let network: Network
     public let composite: Composite
     /// Bases removed per AOPC step, and the number of steps.
     public var aopcStepBases: Int
@@ -37,7 +37,7 @@ public struct Evaluation: Sendable {
     public var robustnessSamples = 10
     public var seed: UInt64 = 1
 
-    public init(network: SequentialModel, composite: Composite = Composite()) {
+    public init(network: Network, composite: Composite = Composite()) {
         self.network = network
         self.composite = composite
         aopcStepBases = max(1, network.inputLength / 100)

@@ -123,35 +123,3 @@ struct LinearRelevance {
         return Result(relevance: result, absorbable: absorbable)
     }
 }
-
-extension Tensor {
-    func map(_ f: (Float) -> Float) -> Tensor { Tensor(shape: shape, values: values.map(f)) }
-
-    func adding(_ other: Tensor) -> Tensor {
-        var out = self
-        out.values.withUnsafeMutableBufferPointer { o in
-            other.values.withUnsafeBufferPointer { p in for i in 0..<o.count { o[i] += p[i] } }
-        }
-        return out
-    }
-
-    /// Adds `other` when there is one (a skipped, exactly-zero term otherwise).
-    func adding(_ other: Tensor?) -> Tensor {
-        guard let other else { return self }
-        return adding(other)
-    }
-
-    func multiplied(by other: Tensor) -> Tensor {
-        var out = self
-        out.values.withUnsafeMutableBufferPointer { o in
-            other.values.withUnsafeBufferPointer { p in for i in 0..<o.count { o[i] *= p[i] } }
-        }
-        return out
-    }
-
-    func scaled(_ factor: Float) -> Tensor {
-        var out = self
-        for i in 0..<count { out.values[i] *= factor }
-        return out
-    }
-}

@@ -1,7 +1,7 @@
 import Foundation
 import SwiftProtobuf
 
-/// Turns an ONNX graph whose nodes form one chain of SPEC §4 layers into a `SequentialModel`.
+/// Turns an ONNX graph whose nodes form one chain of SPEC §4 layers into a `Network`.
 ///
 /// Accepted nodes: Conv, BatchNormalization, Relu, Elu (alpha 1), Exp, Sigmoid, Tanh, Softplus, MaxPool, AveragePool
 /// (no padding; a kernel spanning the whole length is a global pool), GlobalMaxPool, GlobalAveragePool,
@@ -18,7 +18,7 @@ public struct ONNXImporter {
         self.outputNames = outputNames
     }
 
-    public func importModel(path: String) throws -> SequentialModel {
+    public func importModel(path: String) throws -> Network {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ModelError("cannot read ONNX file '\(path)': \(FileManager.default.fileExists(atPath: path) ? "unreadable" : "no such file")")
         }
@@ -26,7 +26,7 @@ public struct ONNXImporter {
     }
 
     /// Imports an ONNX model held in memory; `path` only names it in messages.
-    public func importModel(data: Data, path: String) throws -> SequentialModel {
+    public func importModel(data: Data, path: String) throws -> Network {
         let model: Onnx_ModelProto
         do {
             model = try Onnx_ModelProto(serializedBytes: data)
@@ -41,7 +41,7 @@ public struct ONNXImporter {
         }
     }
 
-    func convert(_ graph: Onnx_GraphProto) throws -> SequentialModel {
+    func convert(_ graph: Onnx_GraphProto) throws -> Network {
         var constants: [String: Tensor] = [:]
         var integerConstants: [String: [Int]] = [:]
         for initializer in graph.initializer {
@@ -169,7 +169,7 @@ public struct ONNXImporter {
         guard names.count == count else { throw ModelError("--outputs names \(names.count) outputs, the graph has \(count)") }
         let architecture = Architecture(inputLength: chain.shape.isEmpty ? 0 : resolvedLength, layers: chain.layers.map(\.spec),
                                         outputs: names, outputActivation: outputActivation)
-        return try SequentialModel(architecture: architecture, layers: chain.layers)
+        return try Network(architecture: architecture, layers: chain.layers)
     }
 
     private func constant(_ node: Onnx_NodeProto, _ index: Int, _ constants: [String: Tensor]) throws -> Tensor {

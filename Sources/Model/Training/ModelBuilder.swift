@@ -3,7 +3,7 @@ import Foundation
 /// New models: parameters initialised as PyTorch does by default (uniform ±1/√fan_in for conv and dense weights and
 /// biases; batch normalisation at identity), from a seed.
 public enum ModelBuilder {
-    public static func initialised(_ architecture: Architecture, seed: UInt64) throws -> SequentialModel {
+    public static func initialised(_ architecture: Architecture, seed: UInt64) throws -> Network {
         var random = SeededRandom(seed: seed)
         func uniform(_ shape: [Int], bound: Float) -> Tensor {
             Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in random.uniform(-bound, bound) })
@@ -28,7 +28,7 @@ public enum ModelBuilder {
                 layers.append(try ModelFile.makeParameterFree(spec))
             }
         }
-        return try SequentialModel(architecture: architecture, layers: layers)
+        return try Network(architecture: architecture, layers: layers)
     }
 
     /// The default DNA architecture (documented in the README): three convolutions with ReLU, max pooling between

@@ -82,6 +82,15 @@ extension Elementwise: TrainableLayer {
                     case .tanh: for i in 0..<n { g[i] *= 1 - y[i] * y[i] }
                     case .softplus: for i in 0..<n where x[i] <= 20 { g[i] *= 1 - expf(-y[i]) }
                     case .dropout: if !mask.isEmpty { for i in 0..<n { g[i] *= mask[range.lowerBound + i] } }
+                    case .leakyRelu:
+                        let slope = Float(spec.negativeSlope)
+                        for i in 0..<n where x[i] < 0 { g[i] *= slope }
+                    case .gelu:
+                        if spec.tanhApproximation {
+                            for i in 0..<n { g[i] *= GELU.tanhDerivative(x[i]) }
+                        } else {
+                            for i in 0..<n { g[i] *= GELU.exactDerivative(x[i]) }
+                        }
                     default: break
                     }
                   }
@@ -89,6 +98,13 @@ extension Elementwise: TrainableLayer {
             }
         }
         return (g, [])
+    }
+}
+
+extension LengthRange: TrainableLayer {
+    public func backward(input: Tensor, output: Tensor, cache: TrainingCache, outputGradient: Tensor,
+                         compute: Compute) -> (input: Tensor, parameters: [Tensor]) {
+        (spread(outputGradient, inputShape: input.shape), [])
     }
 }
 

@@ -64,15 +64,15 @@ public struct Trainer {
         self.compute = compute
     }
 
-    public func fit(_ model: SequentialModel, training: TrainingSet, validation: TrainingSet,
-                    report: (EpochReport) -> Void = { _ in }) throws -> (model: SequentialModel, history: [EpochReport], bestEpoch: Int) {
+    public func fit(_ model: Network, training: TrainingSet, validation: TrainingSet,
+                    report: (EpochReport) -> Void = { _ in }) throws -> (model: Network, history: [EpochReport], bestEpoch: Int) {
         guard training.count > 0 else { throw ModelError("no training examples") }
         guard validation.count > 0 else { throw ModelError("no validation examples") }
-        var layers = try model.layers.enumerated().map { index, layer -> TrainableLayer in
-            guard let trainable = layer as? TrainableLayer else {
+        var layers = try model.layers.enumerated().map { index, layer -> Layer in
+            guard layer is TrainableLayer || layer is JoinLayer else {
                 throw ModelError("\(layer.spec.label(index)) cannot be trained")
             }
-            return trainable
+            return layer
         }
         var random = SeededRandom(seed: options.seed)
         var optimizer = Adam(learningRate: options.learningRate, weightDecay: options.weightDecay)
@@ -87,7 +87,7 @@ public struct Trainer {
                 let batch = training.subset(Array(order[start..<min(start + options.batchSize, order.count)]))
                 lossSum += step(&layers, batch: batch, model: model, optimizer: &optimizer, random: &random) * Double(batch.count)
             }
-            let current = try SequentialModel(architecture: model.architecture, layers: layers)
+            let current = try Network(architecture: model.architecture, layers: layers)
             let (validationLoss, auroc, auprc) = evaluate(current, on: validation)
             let line = EpochReport(epoch: epoch, trainingLoss: lossSum / Double(training.count), validationLoss: validationLoss,
                                    validationAUROC: auroc, validationAUPRC: auprc, seconds: Date().timeIntervalSince(started))
@@ -104,42 +104,104 @@ public struct Trainer {
         return (best, history, bestEpoch)
     }
 
-    /// One mini-batch: forward in training mode, loss, backward, Adam. Returns the batch loss.
-    private func step(_ layers: inout [TrainableLayer], batch: TrainingSet, model: SequentialModel,
+    /// One mini-batch: forward in training mode, loss, backward through the graph, Adam. Returns the batch loss.
+    /// Scalar heads are trained (side by side, as the labels' columns); nodes that read only the sequence compute no
+    /// input gradient, which nobody reads.
+    private func step(_ layers: inout [Layer], batch: TrainingSet, model: Network,
                       optimizer: inout Adam, random: inout SeededRandom) -> Double {
         var activations = [batch.inputs]
         var caches: [TrainingCache] = []
-        for layer in layers {
-            let (y, cache) = layer.trainingForward(activations.last!, compute: compute, random: &random)
+        for (index, layer) in layers.enumerated() {
+            let inputs = model.nodes[index].inputs
+            if let join = layer as? JoinLayer {
+                activations.append(join.forward(inputs.map { activations[$0] }))
+                caches.append(TrainingCache())
+                continue
+            }
+            let (y, cache) = (layer as! TrainableLayer).trainingForward(activations[inputs[0]], compute: compute, random: &random)
             activations.append(y)
             caches.append(cache)
         }
-        let (loss, logitGradient) = Loss.evaluate(logits: activations.last!, labels: batch.labels,
+        let heads = model.scalarHeads
+        let logits = heads.count == 1 ? activations[heads[0].slot] : Self.sideBySide(heads.map { activations[$0.slot] })
+        let (loss, logitGradient) = Loss.evaluate(logits: logits, labels: batch.labels,
                                                   activation: model.architecture.outputActivation)
-        var gradient = logitGradient
-        var parameterGradients = [[Tensor]](repeating: [], count: layers.count)
-        for i in stride(from: layers.count - 1, through: 1, by: -1) {
-            let result = layers[i].backward(input: activations[i], output: activations[i + 1], cache: caches[i],
-                                            outputGradient: gradient, compute: compute)
-            parameterGradients[i] = result.parameters
-            gradient = result.input
+        var gradients = [Tensor?](repeating: nil, count: activations.count)
+        if heads.count == 1 {
+            gradients[heads[0].slot] = logitGradient
+        } else {
+            for (head, part) in zip(heads, Self.split(logitGradient, widths: heads.map { $0.shape[0] })) {
+                gradients[head.slot] = gradients[head.slot].map { $0.adding(part) } ?? part
+            }
         }
-        parameterGradients[0] = layers[0].parameterGradients(input: activations[0], output: activations[1],
-                                                             cache: caches[0], outputGradient: gradient, compute: compute)
-        var parameters = layers.flatMap(\.trainableParameters)
+        var parameterGradients = [[Tensor]](repeating: [], count: layers.count)
+        for i in stride(from: layers.count - 1, through: 0, by: -1) {
+            let node = model.nodes[i]
+            guard let gradient = gradients[i + 1] else {
+                parameterGradients[i] = (layers[i] as? TrainableLayer)?.trainableParameters.map { Tensor(zeros: $0.shape) } ?? []
+                continue
+            }
+            gradients[i + 1] = nil
+            func send(_ g: Tensor, to slot: Int) {
+                gradients[slot] = gradients[slot].map { $0.adding(g) } ?? g
+            }
+            if let join = layers[i] as? JoinLayer {
+                for (slot, part) in zip(node.inputs, join.backward(inputs: node.inputs.map { activations[$0] }, outputGradient: gradient)) {
+                    send(part, to: slot)
+                }
+                continue
+            }
+            let layer = layers[i] as! TrainableLayer
+            if node.inputs == [0] {
+                parameterGradients[i] = layer.parameterGradients(input: activations[0], output: activations[i + 1],
+                                                                 cache: caches[i], outputGradient: gradient, compute: compute)
+            } else {
+                let result = layer.backward(input: activations[node.inputs[0]], output: activations[i + 1], cache: caches[i],
+                                            outputGradient: gradient, compute: compute)
+                parameterGradients[i] = result.parameters
+                send(result.input, to: node.inputs[0])
+            }
+        }
+        var parameters = layers.flatMap { ($0 as? TrainableLayer)?.trainableParameters ?? [] }
         optimizer.update(&parameters, gradients: parameterGradients.flatMap { $0 })
         var offset = 0
         for i in layers.indices {
-            let count = layers[i].trainableParameters.count
-            layers[i] = layers[i].updated(parameters: Array(parameters[offset..<(offset + count)]), cache: caches[i],
-                                          momentum: options.batchNormMomentum)
+            guard let layer = layers[i] as? TrainableLayer else { continue }
+            let count = layer.trainableParameters.count
+            layers[i] = layer.updated(parameters: Array(parameters[offset..<(offset + count)]), cache: caches[i],
+                                      momentum: options.batchNormMomentum)
             offset += count
         }
         return loss
     }
 
+    /// Scalar head outputs `[N, k_h]` joined into `[N, Σ k_h]`.
+    static func sideBySide(_ parts: [Tensor]) -> Tensor {
+        let n = parts[0].shape[0], width = parts.reduce(0) { $0 + $1.shape[1] }
+        var out = Tensor(overwrittenShape: [n, width])
+        var column = 0
+        for part in parts {
+            let k = part.shape[1]
+            for i in 0..<n { for j in 0..<k { out.values[i * width + column + j] = part.values[i * k + j] } }
+            column += k
+        }
+        return out
+    }
+
+    /// The inverse of `sideBySide`.
+    static func split(_ joined: Tensor, widths: [Int]) -> [Tensor] {
+        let n = joined.shape[0], width = joined.shape[1]
+        var column = 0
+        return widths.map { k in
+            var part = Tensor(overwrittenShape: [n, k])
+            for i in 0..<n { for j in 0..<k { part.values[i * k + j] = joined.values[i * width + column + j] } }
+            column += k
+            return part
+        }
+    }
+
     /// Validation loss, and mean AUROC / AUPRC over tasks.
-    public func evaluate(_ model: SequentialModel, on data: TrainingSet) -> (loss: Double, auroc: Double?, auprc: Double?) {
+    public func evaluate(_ model: Network, on data: TrainingSet) -> (loss: Double, auroc: Double?, auprc: Double?) {
         var lossSum = 0.0
         var scores = [[Float]](repeating: [], count: data.tasks)
         var labels = [[Bool]](repeating: [], count: data.tasks)

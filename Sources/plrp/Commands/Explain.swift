@@ -230,7 +230,7 @@ struct ExplainCommand: ParsableCommand {
     /// One genome track per explained output, or none for `--sequences` input or `--no-tracks`. Genome windows out of
     /// genome order are sorted once the arrays are written; reads out of order (regions unsorted or overlapping) get
     /// no track, with a warning.
-    private func makeTracks(folder: OutputDirectory, sequences: SequenceInput, network: SequentialModel,
+    private func makeTracks(folder: OutputDirectory, sequences: SequenceInput, network: Network,
                             targets: [Int]?) throws -> ([GenomeTrack], ExplainOutputs.TrackFeed) {
         guard self.tracks, sequences.hasGenomeCoordinates else { return ([], .none) }
         var feed = ExplainOutputs.TrackFeed.streamed

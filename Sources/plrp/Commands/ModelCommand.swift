@@ -41,7 +41,7 @@ struct ModelCommand: ParsableCommand {
             if let outputActivation {
                 var architecture = model.architecture
                 architecture.outputActivation = outputActivation
-                model = try SequentialModel(architecture: architecture, layers: model.layers)
+                model = try Network(architecture: architecture, layers: model.layers)
             }
             let file = try OutputFile(path: out)
             guard file.stagingPath != nil else { throw UsageError("-o must name a file") }
@@ -67,14 +67,17 @@ struct ModelCommand: ParsableCommand {
 
 /// The text of `plrp model inspect`.
 enum ModelSummary {
-    static func text(_ model: SequentialModel, path: String) -> String {
+    static func text(_ model: Network, path: String) -> String {
         var lines = ["model: \(path)", "input: [4, \(model.inputLength)] one-hot, channels ACGT", ""]
-        var rows = [["#", "type", "name", "output", "parameters", "details"]]
-        for (i, layer) in model.layers.enumerated() {
-            let spec = layer.spec
-            let named = spec.kind.hasParameters ? spec.name : ""
-            rows.append(["\(i)", spec.kind.rawValue, named, "[" + model.shapes[i + 1].map(String.init).joined(separator: ", ") + "]",
-                         layer.parameterCount == 0 ? "" : "\(layer.parameterCount)", details(spec)])
+        let graph = model.architecture.isGraph
+        var rows = [["#", "type", "name"] + (graph ? ["inputs"] : []) + ["output", "parameters", "details"]]
+        func slotName(_ slot: Int) -> String { slot == 0 ? Architecture.inputName : model.nodes[slot - 1].layer.spec.name }
+        for (i, node) in model.nodes.enumerated() {
+            let layer = node.layer, spec = layer.spec
+            let named = spec.kind.hasParameters || graph ? spec.name : ""
+            rows.append(["\(i)", spec.kind.rawValue, named] + (graph ? [node.inputs.map(slotName).joined(separator: ",")] : [])
+                        + ["[" + model.shapes[i + 1].map(String.init).joined(separator: ", ") + "]",
+                           layer.parameterCount == 0 ? "" : "\(layer.parameterCount)", details(spec)])
         }
         let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max()! }
         for row in rows {
@@ -83,6 +86,13 @@ enum ModelSummary {
         }
         lines.append("")
         lines.append("parameters: \(model.parameterCount)")
+        if graph {
+            for head in model.heads {
+                let shape = "[" + head.shape.map(String.init).joined(separator: ", ") + "]"
+                lines.append("head \(head.name): \(slotName(head.slot)) \(shape) "
+                             + (head.isProfile ? "profile logits" : "scalar logits \(head.outputs.joined(separator: ", "))"))
+            }
+        }
         lines.append("outputs: \(model.outputs.joined(separator: ", ")) (logits; output activation \(model.architecture.outputActivation.rawValue))")
         return lines.joined(separator: "\n") + "\n"
     }
@@ -101,6 +111,9 @@ enum ModelSummary {
         case .batchnorm1d: return "eps \(spec.eps)"
         case .maxpool1d, .avgpool1d: return "kernel \(spec.kernelSize), stride \(spec.stride)"
         case .dropout: return "p \(spec.dropout) (no-op at inference)"
+        case .crop, .mean, .sum: return "positions \(spec.start)..<\(spec.end.map(String.init) ?? "end")"
+        case .leakyRelu: return "negative slope \(spec.negativeSlope)"
+        case .gelu: return spec.tanhApproximation ? "tanh approximation" : "exact (erf)"
         default: return ""
         }
     }

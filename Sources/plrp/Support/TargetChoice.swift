@@ -6,7 +6,7 @@ struct TargetChoice {
     /// The explained output indices, or nil for the top logit per window.
     let fixed: [Int]?
 
-    init(_ target: String?, network: SequentialModel, allowAll: Bool) throws {
+    init(_ target: String?, network: Network, allowAll: Bool) throws {
         let outputs = network.outputs
         guard let target else {
             fixed = network.architecture.outputActivation == .softmax ? nil : [0]
@@ -27,7 +27,7 @@ struct TargetChoice {
     var single: Int? { fixed?.first }
 
     /// Each window's top-logit output.
-    static func topLogits(_ network: SequentialModel, _ batch: Tensor, compute: Compute) -> [Int] {
+    static func topLogits(_ network: Network, _ batch: Tensor, compute: Compute) -> [Int] {
         let logits = network.logits(batch, compute: compute)
         let width = network.outputs.count
         return (0..<batch.shape[0]).map { i in
@@ -36,7 +36,7 @@ struct TargetChoice {
     }
 
     /// Per-window targets for one fixed output (or the top logits when `output` is nil).
-    static func perWindow(_ output: Int?, _ network: SequentialModel, _ batch: Tensor, compute: Compute) -> [Int] {
+    static func perWindow(_ output: Int?, _ network: Network, _ batch: Tensor, compute: Compute) -> [Int] {
         output.map { Array(repeating: $0, count: batch.shape[0]) } ?? topLogits(network, batch, compute: compute)
     }
 }

@@ -97,14 +97,18 @@ public enum InputGradient {
 }
 
 /// In-silico mutagenesis: every base of every window changed to each of the three others, in batched forward passes.
-/// The score of a base is the mean drop of the target logit over its three substitutions (reference logit minus
+/// The score of a base is the mean drop of the target value (logit or profile scalar) over its three substitutions (reference logit minus
 /// mutant logit; positive = the base supports the output), placed in the reference base's channel; columns without
 /// a reference base (N) score 0. Cost: 3·L forward passes per window.
 public enum InSilicoMutagenesis {
     public static func compute(_ model: Network, input: Tensor, targets: [Int], compute: Compute) -> Tensor {
+        self.compute(model, input: input, targets: targets.map { Target.scalar($0) }, compute: compute)
+    }
+
+    public static func compute(_ model: Network, input: Tensor, targets: [Target], compute: Compute) -> Tensor {
         let (n, length) = (input.shape[0], input.shape[2])
-        let row = 4 * length, outputs = model.outputs.count
-        let reference = model.logits(input, compute: compute)
+        let row = 4 * length
+        let reference = model.targetValues(input, targets: targets, compute: compute)
         var scores = Tensor(zeros: input.shape)
         for window in 0..<n {
             let x = Array(input.values[(window * row)..<((window + 1) * row)])
@@ -123,11 +127,12 @@ public enum InSilicoMutagenesis {
                 positions.append(i)
             }
             guard !positions.isEmpty else { continue }
-            let logits = model.logits(Tensor(shape: [positions.count * 3, 4, length], values: mutants), compute: compute)
-            let ref = reference.values[window * outputs + targets[window]]
+            let scores3 = model.targetValues(Tensor(shape: [positions.count * 3, 4, length], values: mutants),
+                                             targets: Array(repeating: targets[window], count: positions.count * 3), compute: compute)
+            let ref = reference[window]
             for (k, i) in positions.enumerated() {
                 var drop: Float = 0
-                for m in 0..<3 { drop += ref - logits.values[(k * 3 + m) * outputs + targets[window]] }
+                for m in 0..<3 { drop += ref - scores3[k * 3 + m] }
                 scores.values[window * row + bases[i] * length + i] = drop / 3
             }
         }

@@ -72,7 +72,7 @@ public struct Evaluation: Sendable {
     /// Evaluates `methods` on `input` (`[N, 4, L]` one-hot) explaining `targets[i]` of sequence i; `truth[i][j]`
     /// marks ground-truth bases (nil: no ground truth, RMA undefined; robustness then substitutes anywhere).
     /// Max-sensitivity is not computed for ISM: it would take `robustnessSamples × 3L` forward passes per sequence.
-    public func run(input: Tensor, targets: [Int], truth: [[Bool]]?, methods: [Method], compute: Compute) throws -> Result {
+    public func run(input: Tensor, targets: [Target], truth: [[Bool]]?, methods: [Method], compute: Compute) throws -> Result {
         let n = input.shape[0], length = input.shape[2]
         let ismEffects = baseSums(InSilicoMutagenesis.compute(network, input: input, targets: targets, compute: compute))
         var random = SeededRandom(seed: seed)
@@ -118,7 +118,7 @@ public struct Evaluation: Sendable {
     }
 
     /// The method's relevance `[N, 4, L]`.
-    public func explain(_ method: Method, _ input: Tensor, _ targets: [Int], _ compute: Compute) throws -> Tensor {
+    public func explain(_ method: Method, _ input: Tensor, _ targets: [Target], _ compute: Compute) throws -> Tensor {
         switch method {
         case .lrp:
             return try LRP(model: network, composite: composite).explain(input, targets: targets, compute: compute).relevance
@@ -137,7 +137,7 @@ public struct Evaluation: Sendable {
 
     /// Target logits after 0, 1, …, `aopcSteps` removal steps (each step sets `aopcStepBases` more bases, in `orders[i]`
     /// order, to 0.25 in every channel), per sequence.
-    func curves(input: Tensor, targets: [Int], orders: [[Int]], compute: Compute) -> [[Float]] {
+    func curves(input: Tensor, targets: [Target], orders: [[Int]], compute: Compute) -> [[Float]] {
         let n = input.shape[0], length = input.shape[2], row = 4 * length
         let steps = aopcSteps + 1
         var perturbed = [Float](repeating: 0, count: n * steps * row)
@@ -151,12 +151,12 @@ public struct Evaluation: Sendable {
                 }
             }
         }
-        let logits = network.logits(Tensor(shape: [n * steps, 4, length], values: perturbed), compute: compute)
-        let width = network.outputs.count
-        return (0..<n).map { i in (0..<steps).map { k in logits.values[(i * steps + k) * width + targets[i]] } }
+        let values = network.targetValues(Tensor(shape: [n * steps, 4, length], values: perturbed),
+                                          targets: targets.flatMap { Array(repeating: $0, count: steps) }, compute: compute)
+        return (0..<n).map { i in (0..<steps).map { k in values[i * steps + k] } }
     }
 
-    private func maxSensitivity(_ method: Method, _ input: Tensor, _ targets: [Int], _ relevance: [[Float]],
+    private func maxSensitivity(_ method: Method, _ input: Tensor, _ targets: [Target], _ relevance: [[Float]],
                                 _ substitutions: [[(Int, Int)]], _ compute: Compute) throws -> [Double?] {
         let length = input.shape[2], row = 4 * length
         var values: [Float] = []

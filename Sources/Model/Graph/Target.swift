@@ -88,3 +88,38 @@ extension Network {
         return first
     }
 }
+
+extension Network {
+    /// Each item's target value: its logit, or a profile head's scalar y.
+    public func targetValues(_ input: Tensor, targets: [Target], compute: Compute) -> [Float] {
+        precondition(targets.count == input.shape[0], "one target per item")
+        let width = outputs.count
+        let logits = targets.contains { if case .scalar = $0 { true } else { false } } ? self.logits(input, compute: compute) : nil
+        var profileLogits: [Int: Tensor] = [:]
+        if targets.contains(where: { if case .profile = $0 { true } else { false } }) {
+            let all = profiles(input, compute: compute)
+            for (position, head) in profileHeads.enumerated() {
+                profileLogits[heads.firstIndex { $0.slot == head.slot && $0.name == head.name }!] = all[position]
+            }
+        }
+        return targets.enumerated().map { i, target in
+            switch target {
+            case .scalar(let index):
+                return logits!.values[i * width + index]
+            case .profile(let index):
+                let size = heads[index].shape.reduce(1, *)
+                return profileLogits[index]!.values.withUnsafeBufferPointer {
+                    ProfileScalar.terms(UnsafeBufferPointer(rebasing: $0[(i * size)..<((i + 1) * size)])).y
+                }
+            }
+        }
+    }
+
+    /// The target's name: its scalar output's, or its profile head's.
+    public func name(of target: Target) -> String {
+        switch target {
+        case .scalar(let index): outputs[index]
+        case .profile(let index): heads[index].name
+        }
+    }
+}

@@ -86,7 +86,7 @@ struct Evaluate: ParsableCommand {
         }
         guard !names.isEmpty else { throw DataError("'\(sequences)' holds no sequences") }
         let target = try TargetChoice(self.target, network: network, allowAll: false).single
-        let sites = try groundTruth.map { try readSites($0, outputs: network.outputs, target: target.map { network.outputs[$0] }) }
+        let sites = try groundTruth.map { try readSites($0, outputs: network.outputs, target: target.map(network.name(of:))) }
         let chosen = names.indices.filter { sites == nil || sites![names[$0]] != nil }
         guard !chosen.isEmpty else {
             throw DataError("no sequence of '\(sequences)' has a ground-truth site in '\(groundTruth!)' for the explained output")
@@ -122,7 +122,7 @@ struct Evaluate: ParsableCommand {
             try TextFile.write(chart.svg, to: folder.stage(name))
         }
         var manifest = Manifest(command: "evaluate")
-        manifest.parameters = ["prune_grid": grid.map(Double.init), "target": target.map { network.outputs[$0] } ?? "top logit per sequence",
+        manifest.parameters = ["prune_grid": grid.map(Double.init), "target": target.map(network.name(of:)) ?? "top logit per sequence",
                                "composite": composite.rawValue, "aopc_steps": aopcSteps, "aopc_step_bases": evaluation.aopcStepBases,
                                "robustness_samples": robustnessSamples, "seed": seed, "model": model]
         for file in [model, sequences] + (groundTruth.map { [$0] } ?? []) { try manifest.addInput(file) }

@@ -158,13 +158,14 @@ struct ExplainCommand: ParsableCommand {
                 throw sequences.invalidCharacter(at: bad, windows: batchWindows, bases: bases)
             }
             let batch = Tensor(shape: [batchWindows.count, 4, length], values: values)
-            var perTarget: [(task: Int?, relevance: Tensor)] = []
+            var perTarget: [(task: String?, relevance: Tensor)] = []
             for target in targets.fixed.map({ $0.map(Optional.some) }) ?? [nil] {
                 let perWindow = TargetChoice.perWindow(target, network, batch, compute: compute)
+                let name = target.map(network.name(of:))
                 switch method {
                 case .lrp:
                     let explanation = lrp.explain(batch, targets: perWindow, compute: compute)
-                    perTarget.append((target, explanation.relevance))
+                    perTarget.append((name, explanation.relevance))
                     let worst = explanation.worstDeviation
                     worstAbsolute = max(worstAbsolute, worst.absolute)
                     worstRelative = max(worstRelative, worst.relative)
@@ -172,11 +173,11 @@ struct ExplainCommand: ParsableCommand {
                     orphans += explanation.orphanedNeurons
                     worstMassChange = max(worstMassChange, explanation.worstLayerMassChange)
                 case .gradientXInput:
-                    perTarget.append((target, InputGradient.timesInput(network, input: batch, targets: perWindow, compute: compute)))
+                    perTarget.append((name, InputGradient.timesInput(network, input: batch, targets: perWindow, compute: compute)))
                 case .saliency:
-                    perTarget.append((target, InputGradient.saliency(network, input: batch, targets: perWindow, compute: compute)))
+                    perTarget.append((name, InputGradient.saliency(network, input: batch, targets: perWindow, compute: compute)))
                 case .ism:
-                    perTarget.append((target, InSilicoMutagenesis.compute(network, input: batch, targets: perWindow, compute: compute)))
+                    perTarget.append((name, InSilicoMutagenesis.compute(network, input: batch, targets: perWindow, compute: compute)))
                 }
             }
             // Written on a background thread while the next batch is explained.
@@ -198,7 +199,7 @@ struct ExplainCommand: ParsableCommand {
             "method": method.rawValue, "composite": composite.rawValue, "epsilon": epsilon, "gamma": gamma,
             "rules": Dictionary(uniqueKeysWithValues: lrp.rules.map { ($0.layer, $0.rule.description) }),
             "prune": prune, "prune_neg": pruneNeg.map { $0 as Any } ?? NSNull(), "plrp": plrp.rawValue,
-            "target": target ?? "default", "targets": targets.fixed.map { $0.map { network.outputs[$0] } } ?? ["top logit per window"],
+            "target": target ?? "default", "targets": targetNames(targets, network),
             "output_relevance": outputRelevance.rawValue, "merge_batchnorm": !noMergeBatchnorm,
             "batchnorms_merged": lrp.mergedBatchNorms, "batchnorms_kept": lrp.keptBatchNorms,
             "aggregate": aggregate.rawValue, "tracks": tracks.isEmpty ? "none" : feed == .streamed ? "streamed" : "sorted after the run",
@@ -217,6 +218,11 @@ struct ExplainCommand: ParsableCommand {
                       seconds: Date().timeIntervalSince(started), label: label, worstDeviation: worstAbsolute)
     }
 
+    /// The explained targets' names for the manifest.
+    private func targetNames(_ choice: TargetChoice, _ network: Network) -> [String] {
+        choice.fixed.map { $0.map(network.name(of:)) } ?? ["top logit per window"]
+    }
+
     /// `--shard I/N`, 1-based.
     func parsedShard() throws -> WindowShard? {
         guard let shard else { return nil }
@@ -231,7 +237,7 @@ struct ExplainCommand: ParsableCommand {
     /// genome order are sorted once the arrays are written; reads out of order (regions unsorted or overlapping) get
     /// no track, with a warning.
     private func makeTracks(folder: OutputDirectory, sequences: SequenceInput, network: Network,
-                            targets: [Int]?) throws -> ([GenomeTrack], ExplainOutputs.TrackFeed) {
+                            targets: [Target]?) throws -> ([GenomeTrack], ExplainOutputs.TrackFeed) {
         guard self.tracks, sequences.hasGenomeCoordinates else { return ([], .none) }
         var feed = ExplainOutputs.TrackFeed.streamed
         if !sequences.inGenomeOrder {
@@ -243,8 +249,9 @@ struct ExplainCommand: ParsableCommand {
         }
         let method = self.method == .lrp ? "\(composite.rawValue)\(prune == "0" ? "" : " PLRP-\(plrp.rawValue) prune \(prune)")" : self.method.rawValue
         let model = PathName.base(of: self.model)
-        let names = (targets?.count ?? 1) > 1 ? targets!.map { "relevance.\(PathName.safe(network.outputs[$0]))" } : ["relevance"]
-        let outputs = (targets?.count ?? 1) > 1 ? targets!.map { network.outputs[$0] } : [targets.map { network.outputs[$0[0]] } ?? "top output"]
+        let targetNames = targets?.map(network.name(of:))
+        let names = (targetNames?.count ?? 1) > 1 ? targetNames!.map { "relevance.\(PathName.safe($0))" } : ["relevance"]
+        let outputs = (targetNames?.count ?? 1) > 1 ? targetNames! : [targetNames?[0] ?? "top output"]
         let tracks = try zip(names, outputs).map { name, output in
             try GenomeTrack(folder: folder, name: name, contigs: sequences.contigs, aggregation: aggregate,
                             trackName: "plrp \(output)", description: "\(model) \(output): \(method), \(aggregate.rawValue) of windows")

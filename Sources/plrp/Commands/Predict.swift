@@ -8,7 +8,8 @@ import Tracks
 /// `plrp predict`: model outputs per window.
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write model outputs per window as TSV: a header 'window' then one column per output, one row per window in input order.")
+        abstract: "Write model outputs per window as TSV: a header 'window' then one column per scalar output, one row per window in input order.",
+        discussion: "A graph model's scalar heads give one column each (HEAD, or HEAD.INDEX for a head of several values). Profile heads ([channels, length] per window) go to --profiles FILE.npz, one array per head under the head's name, rows in window order.")
 
     @OptionGroup var input: InputOptions
 
@@ -20,6 +21,9 @@ struct Predict: ParsableCommand {
 
     @Flag(help: "Apply the model's output activation (sigmoid or softmax) instead of writing logits.")
     var probabilities = false
+
+    @Option(help: "Write each profile head's logits [N, C, L'] to this .npz, under the head's name.")
+    var profiles: String?
 
     @Option(help: "Windows per forward pass.")
     var batchSize: Int = 256
@@ -40,13 +44,26 @@ struct Predict: ParsableCommand {
         let output = try OutputFile(path: out)
         let table = try TextFile(output)
         try table.write((["window"] + network.outputs).joined(separator: "\t") + "\n")
+        let profileHeads = network.profileHeads
+        if profiles != nil && profileHeads.isEmpty { throw UsageError("--profiles: the model has no profile head") }
+        let profileFile = try profiles.map { try OutputFile(path: $0) }
+        let profileWriter = try profileFile.map { file -> NPZWriter in
+            guard let staging = file.stagingPath else { throw UsageError("--profiles must name a file") }
+            return try NPZWriter(path: staging, members: profileHeads.map { ($0.name, $0.shape) })
+        }
         var values: [Float] = []
         try sequences.forEachBatch(size: batchSize) { windows, bases in
             values.removeAll(keepingCapacity: true)
             if let bad = encoder.encode(bases, count: windows.count, length: length, appendingTo: &values) {
                 throw sequences.invalidCharacter(at: bad, windows: windows, bases: bases)
             }
-            var result = network.logits(Tensor(shape: [windows.count, 4, length], values: values), compute: compute)
+            let batch = Tensor(shape: [windows.count, 4, length], values: values)
+            if let profileWriter {
+                for (index, logits) in network.profiles(batch, compute: compute).enumerated() {
+                    try profileWriter.append(logits.values, member: index)
+                }
+            }
+            var result = network.logits(batch, compute: compute)
             if probabilities { result = network.probabilities(fromLogits: result) }
             let width = network.outputs.count
             for (i, window) in windows.enumerated() {
@@ -56,7 +73,9 @@ struct Predict: ParsableCommand {
             }
         }
         try table.close()
+        try profileWriter?.finish()
         try output.commit()
+        try profileFile?.commit()
     }
 
     /// Seven significant digits: float32 precision, stable text.

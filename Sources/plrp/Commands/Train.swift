@@ -39,7 +39,7 @@ struct Train: ParsableCommand {
     @Option(help: "Add this many dinucleotide-shuffled copies of each positive as negatives (single-task data only).")
     var shuffledNegatives: Int = 0
 
-    @Option(help: "Architecture JSON (SPEC §4 'architecture' document); default: the built-in DNA CNN.")
+    @Option(help: "Architecture JSON (a model file's 'architecture' document: a chain of 'layers' or a graph of 'nodes' with scalar 'heads'); default: the built-in DNA CNN.")
     var architecture: String?
 
     @Option(help: "Output activation of the built-in architecture.")
@@ -111,13 +111,23 @@ struct Train: ParsableCommand {
             guard design.inputLength == length else {
                 throw DataError("architecture '\(architecture)': input length \(design.inputLength), but the training sequences have \(length) bases")
             }
-            guard design.outputs.count == withShuffled.tasks.count else {
-                throw DataError("architecture '\(architecture)': \(design.outputs.count) outputs, but the labels have \(withShuffled.tasks.count) tasks")
-            }
         } else {
             design = ModelBuilder.defaultArchitecture(inputLength: length, outputs: withShuffled.tasks, activation: outputActivation)
         }
-        let initial = try ModelBuilder.initialised(design, seed: seed)
+        let initial: Network
+        do {
+            initial = try ModelBuilder.initialised(design, seed: seed)
+        } catch let error as ModelError {
+            throw DataError("architecture '\(architecture ?? "built-in")': \(error.message)")
+        }
+        if let architecture {
+            if let profile = initial.profileHeads.first {
+                throw DataError("architecture '\(architecture)': head '\(profile.name)' is a profile; training fits scalar heads only")
+            }
+            guard initial.outputs.count == withShuffled.tasks.count else {
+                throw DataError("architecture '\(architecture)': \(initial.outputs.count) outputs, but the labels have \(withShuffled.tasks.count) tasks")
+            }
+        }
 
         var options = TrainingOptions()
         options.epochs = epochs

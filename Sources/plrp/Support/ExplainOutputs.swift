@@ -41,10 +41,10 @@ final class ExplainOutputs {
 
     var rows: Int { attributions.rows }
 
-    /// One batch: `results` holds, per explained output (nil: each window's top output), the relevance `[N, 4, L]`;
+    /// One batch: `results` holds, per explained target by name (nil: each window's top output), the relevance `[N, 4, L]`;
     /// `placements` the batch's read placements (BAM input; `SequenceInput` moves on to the next batch meanwhile).
     func write(batch: Tensor, windows: [Window], placements: [ReadPlacement],
-               results: [(task: Int?, relevance: Tensor)]) throws {
+               results: [(task: String?, relevance: Tensor)]) throws {
         let row = 4 * length
         let suffixed = results.count > 1
         if !suffixed {
@@ -58,7 +58,7 @@ final class ExplainOutputs {
             }
             for (t, result) in results.enumerated() {
                 let values = result.relevance.values[(w * row)..<((w + 1) * row)]
-                let suffix = suffixed ? result.task.map { outputs[$0] } : nil
+                let suffix = suffixed ? result.task : nil
                 if suffixed {
                     try oneHot.append(Array(batch.values[(w * row)..<((w + 1) * row)]))
                     try attributions.append(Array(values))

@@ -14,7 +14,8 @@ enum FuzzTargets {
         "narrowpeak": { data in _ = try? RegionFile.parse(String(decoding: data, as: UTF8.self), path: "fuzz.narrowPeak", narrowPeak: true) },
         "safetensors": { data in _ = try? ModelFile.load(data: data, path: "fuzz.safetensors") },
         "architecture": { data in _ = try? Architecture(json: String(decoding: data, as: UTF8.self)) },
-        "onnx": { data in _ = try? ONNXImporter().importModel(data: data, path: "fuzz.onnx") },
+        // From memory with no folder: external data is refused, never looked for on disk.
+        "onnx": { data in _ = try? ONNXImporter().importModel(data: data, path: "fuzz.onnx", externalDataFolder: nil) },
         "meme": { data in _ = try? MEMEFile.parse(String(decoding: data, as: UTF8.self), path: "fuzz.meme") },
     ]
 }

@@ -13,8 +13,16 @@ struct ModelCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Convert an ONNX graph (torch.onnx.export, Keras via tf2onnx) into a plrp model file.",
-            discussion: "The graph must be one chain of SPEC §4 layers; an unsupported node is an error naming it. A final Sigmoid or Softmax node becomes the output activation.")
+            abstract: "Convert an ONNX model (torch.onnx.export, Keras via tf2onnx) into a plrp model file.",
+            discussion: """
+                Reads chains and graphs (residual adds, concatenations, length crops, several outputs such as BPNet's \
+                profile and counts) from both PyTorch exporters (TorchScript with dynamo=False, and the torch.export-based \
+                default), with weights inline or in external data files beside the .onnx file. Shape arithmetic is folded \
+                for the input length. A chain of version-1 layers is written as a format_version 1 model, anything else as \
+                a format_version 2 graph whose heads are the ONNX graph outputs. A final Sigmoid or Softmax on the scalar \
+                outputs becomes the output activation. An unsupported node, a second graph input or unreadable external \
+                data is an error naming it, and nothing is written.
+                """)
 
         @Argument(help: "ONNX model file.")
         var onnx: String
@@ -25,7 +33,7 @@ struct ModelCommand: ParsableCommand {
         @Option(help: "Input length, when the graph leaves it open.")
         var inputLength: Int?
 
-        @Option(help: "Output names, comma-separated (default: output, or output0, output1, …).")
+        @Option(help: "Names of the scalar outputs, comma-separated, in head order (default for a chain: output, or output0, output1, …; for a graph: the head's name, or HEAD.0, HEAD.1, …).")
         var outputs: String?
 
         @Option(help: "Output activation, overriding what the graph ends with.")

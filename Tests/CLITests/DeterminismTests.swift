@@ -13,20 +13,19 @@ final class DeterminismTests: XCTestCase {
             XCTAssertEqual(run.status, 0, run.stderr)
         }
         for file in files {
-            let one = FileManager.default.contents(atPath: folder.file("t1/\(file)"))
-            XCTAssertNotNil(one, file)
-            XCTAssertEqual(FileManager.default.contents(atPath: folder.file("t2/\(file)")), one, "threads 2: \(file)")
-            XCTAssertEqual(FileManager.default.contents(atPath: folder.file("t4/\(file)")), one, "threads 4: \(file)")
+            let one = try fileBytes(folder.file("t1/\(file)"))
+            XCTAssertEqual(try fileBytes(folder.file("t2/\(file)")), one, "threads 2: \(file)")
+            XCTAssertEqual(try fileBytes(folder.file("t4/\(file)")), one, "threads 4: \(file)")
         }
         // PLRP-M and the baselines too, on the arrays.
         for method in [["--prune", "0.5", "--plrp", "m"], ["--method", "gradient-x-input"], ["--method", "ism"]] {
-            var bytes: [Data?] = []
+            var bytes: [Data] = []
             for threads in ["1", "4"] {
                 let out = folder.file("m\(threads)")
                 let run = try plrp(["explain", "--model", Repo.path("data/models/default.safetensors"), "--fasta", Repo.genome,
                                     "--region", "chr2R:3,000,001-3,006,000", "--threads", threads, "-o", out, "--quiet", "--no-tracks"] + method)
                 XCTAssertEqual(run.status, 0, run.stderr)
-                bytes.append(FileManager.default.contents(atPath: out + "/attr.npz"))
+                bytes.append(try fileBytes(out + "/attr.npz"))
                 try FileManager.default.removeItem(atPath: out)
             }
             XCTAssertEqual(bytes[0], bytes[1], method.joined(separator: " "))

@@ -36,8 +36,7 @@ final class ExplainCommandTests: XCTestCase {
             XCTAssertEqual(run.status, 0, run.stderr)
         }
         for file in ["attr.npz", "ohe.npz", "windows.bed", "relevance.bedGraph.gz", "relevance.bedGraph.gz.tbi", "relevance.bw"] {
-            XCTAssertEqual(FileManager.default.contents(atPath: folder.file("t1/\(file)")),
-                           FileManager.default.contents(atPath: folder.file("t2/\(file)")), file)
+            XCTAssertEqual(try fileBytes(folder.file("t1/\(file)")), try fileBytes(folder.file("t2/\(file)")), file)
         }
     }
 

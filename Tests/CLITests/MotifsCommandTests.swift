@@ -14,8 +14,7 @@ final class MotifsCommandTests: XCTestCase {
             XCTAssertEqual(run.status, 0, run.stderr)
         }
         for file in ["sequences.fa", "labels.tsv", "ground_truth.bed"] {
-            XCTAssertEqual(FileManager.default.contents(atPath: folder.file("a/\(file)")),
-                           FileManager.default.contents(atPath: folder.file("b/\(file)")), "same seed, same \(file)")
+            XCTAssertEqual(try fileBytes(folder.file("a/\(file)")), try fileBytes(folder.file("b/\(file)")), "same seed, same \(file)")
         }
         var sequences: [String: [Character]] = [:]
         var name = ""

@@ -23,8 +23,7 @@ final class PipelineTests: XCTestCase {
         }
         for file in ["relevance.bedGraph.gz", "relevance.bedGraph.gz.tbi", "relevance.bw", "attr.npz", "ohe.npz", "windows.bed",
                      "seqlets.bed", "motifs.meme", "matches.tsv", "instances.bed", "report.html"] {
-            XCTAssertEqual(FileManager.default.contents(atPath: folder.file("pipeline/\(file)")),
-                           FileManager.default.contents(atPath: folder.file("single/\(file)")), file)
+            XCTAssertEqual(try fileBytes(folder.file("pipeline/\(file)")), try fileBytes(folder.file("single/\(file)")), file)
         }
         // The tracks' contents too (what the done-when names): same bedGraph lines after decompression.
         let a = try runProcess("gzip", ["-dc", folder.file("pipeline/relevance.bedGraph.gz")]).stdout

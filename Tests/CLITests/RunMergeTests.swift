@@ -8,8 +8,6 @@ final class RunMergeTests: XCTestCase {
     static let files = ["relevance.bedGraph.gz", "relevance.bedGraph.gz.tbi", "relevance.bw", "ohe.npz", "attr.npz",
                         "windows.bed", "seqlets.bed", "motifs.meme", "cwms.tsv", "matches.tsv", "instances.bed", "report.html"]
 
-    private func contents(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
-
     func testRunDefaultsToTheShippedDataFromAnyFolder() throws {
         let folder = TemporaryFolder()
         // Run from an empty folder: the shipped data is found beside the binary; results/ is made here.
@@ -29,10 +27,10 @@ final class RunMergeTests: XCTestCase {
         let again = try runProcess(Repo.binary, ["run", "--region", Self.region], currentDirectory: folder.path)
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stderr.contains("already holds this job's results"), again.stderr)
-        let before = Self.files.map { contents(folder.file("results/\($0)")) }
+        let before = try Self.files.map { try fileBytes(folder.file("results/\($0)")) }
         let forced = try runProcess(Repo.binary, ["run", "--region", Self.region, "--force", "--quiet"], currentDirectory: folder.path)
         XCTAssertEqual(forced.status, 0, forced.stderr)
-        XCTAssertEqual(Self.files.map { contents(folder.file("results/\($0)")) }, before)
+        XCTAssertEqual(try Self.files.map { try fileBytes(folder.file("results/\($0)")) }, before)
     }
 
     func testShardsMergeIntoExactlyTheSingleRun() throws {
@@ -50,7 +48,7 @@ final class RunMergeTests: XCTestCase {
         let merge = try plrp("merge", folder.file("s2"), folder.file("s3"), folder.file("s1"), "-o", folder.file("merged"), "--quiet")
         XCTAssertEqual(merge.status, 0, merge.stderr)
         for file in Self.files {
-            XCTAssertEqual(contents(folder.file("merged/\(file)")), contents(folder.file("single/\(file)")), file)
+            XCTAssertEqual(try fileBytes(folder.file("merged/\(file)")), try fileBytes(folder.file("single/\(file)")), file)
         }
         // Incomplete or mixed shards are refused.
         var bad = try plrp("merge", folder.file("s1"), folder.file("s3"), "-o", folder.file("bad"))
@@ -93,7 +91,7 @@ final class RunMergeTests: XCTestCase {
         let clean = try plrp("run", "--region", region, "-o", folder.file("clean"), "--quiet")
         XCTAssertEqual(clean.status, 0, clean.stderr)
         for file in Self.files {
-            XCTAssertEqual(contents(PathName(out, file)), contents(folder.file("clean/\(file)")), file)
+            XCTAssertEqual(try fileBytes(PathName(out, file)), try fileBytes(folder.file("clean/\(file)")), file)
         }
         // The killed run's temporary files are gone.
         XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: out).contains { $0.contains(".partial-") })

@@ -52,8 +52,7 @@ final class TrainTests: XCTestCase {
                                "--epochs", "2", "--threads", threads, "-o", folder.file("m\(threads).safetensors"), "--quiet")
             XCTAssertEqual(run.status, 0, run.stderr)
         }
-        XCTAssertEqual(FileManager.default.contents(atPath: folder.file("m1.safetensors")),
-                       FileManager.default.contents(atPath: folder.file("m2.safetensors")))
+        XCTAssertEqual(try fileBytes(folder.file("m1.safetensors")), try fileBytes(folder.file("m2.safetensors")))
     }
 
     func testGenomePositivesWithSampledNegatives() throws {

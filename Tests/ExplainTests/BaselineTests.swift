@@ -16,8 +16,10 @@ final class BaselineTests: XCTestCase {
                 ("saliency", InputGradient.saliency(model, input: input, targets: targets, compute: Compute(threads: 2))),
             ] {
                 let expected = try fixture.reference(member).values
-                let scale = expected.map(abs).max()!
-                let worst = zip(ours.values, expected).map { abs($0 - $1) }.max()!
+                XCTAssertEqual(ours.values.count, expected.count, "\(name) \(member)")
+                XCTAssertFalse(expected.isEmpty, "\(name) \(member)")
+                let scale = expected.map(abs).max() ?? 0
+                let worst = zip(ours.values, expected).map { abs($0 - $1) }.max() ?? .infinity
                 XCTAssertLessThanOrEqual(worst, 1e-5 * scale, "\(name) \(member)")
             }
         }

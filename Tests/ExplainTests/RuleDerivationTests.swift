@@ -34,6 +34,8 @@ final class RuleDerivationTests: XCTestCase {
     }
 
     func assertClose(_ a: [Float], _ b: [Float], _ message: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, "\(message): lengths", file: file, line: line)
+        XCTAssertFalse(b.isEmpty, "\(message): nothing to compare", file: file, line: line)
         for (u, v) in zip(a, b) { XCTAssertEqual(u, v, accuracy: 1e-5 * max(1, abs(v)), message, file: file, line: line) }
     }
 

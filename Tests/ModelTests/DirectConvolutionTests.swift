@@ -58,6 +58,7 @@ final class DirectConvolutionTests: XCTestCase {
             XCTAssertLessThan(worst, 1e-4, "\(c)")
             // The same as im2col + sgemm, the path training keeps.
             let product = layer.forwardAsProduct(x, compute: Compute(threads: 1))
+            XCTAssertEqual(product.shape, ours.shape, "\(c)")
             XCTAssertEqual(zip(ours.values, product.values).map { abs($0 - $1) }.max() ?? 0, 0, accuracy: 1e-4, "\(c)")
 
             // The transpose: ⟨Wx, s⟩ = ⟨x, Wᵀs⟩ for the linear part, and Wᵀs against plain loops.

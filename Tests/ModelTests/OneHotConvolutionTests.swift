@@ -97,6 +97,8 @@ final class OneHotConvolutionTests: XCTestCase {
                     }
                 }
             }
+            XCTAssertEqual(ours.shape, x.shape, "\(c)")
+            XCTAssertEqual(ours.values.count, expected.count, "\(c)")
             for (i, (a, b)) in zip(ours.values, expected).enumerated() {
                 XCTAssertEqual(a, b, accuracy: 1e-5 * max(1, abs(b)), "\(c) index \(i)")
             }

@@ -18,6 +18,7 @@ final class MEMEFileTests: XCTestCase {
         XCTAssertEqual(back.count, 1)
         XCTAssertEqual(back[0].id, "m1")
         XCTAssertEqual(back[0].sites, 12)
+        XCTAssertEqual(back[0].columns.map(\.count), motif.columns.map(\.count))
         for (a, b) in zip(back[0].columns.joined(), motif.columns.joined()) { XCTAssertEqual(a, b, accuracy: 1e-6) }
     }
 

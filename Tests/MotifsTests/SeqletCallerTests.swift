@@ -4,8 +4,9 @@ import XCTest
 
 /// Seqlet calling on synthetic relevance with known clusters.
 final class SeqletCallerTests: XCTestCase {
-    /// Rows of noise with a block of strong relevance at known places (positive in even rows, negative in row 3).
-    private func data(rows: Int = 40, length: Int = 100) throws -> (ExplainedWindows, [Int: Int]) {
+    /// Rows of noise with a block of strong relevance at known places (positive in even rows, negative in row 3);
+    /// `secondBlock` plants another in even rows, 4 bases after the first ends (before it when the first lies late), unrecorded.
+    private func data(rows: Int = 40, length: Int = 100, secondBlock: Bool = false) throws -> (ExplainedWindows, [Int: Int]) {
         var random = SeededGenerator(seed: 4)
         var relevance = [Float](repeating: 0, count: rows * 4 * length)
         var oneHot = [Float](repeating: 0, count: rows * 4 * length)
@@ -23,6 +24,13 @@ final class SeqletCallerTests: XCTestCase {
                 for i in start..<(start + 10) {
                     let base = (0..<4).first { oneHot[r * 4 * length + $0 * length + i] == 1 }!
                     relevance[r * 4 * length + base * length + i] = (r == 3 ? -1 : 1) * random.uniform(0.8, 1.2)
+                }
+                if secondBlock, r % 2 == 0 {
+                    let second = start < 45 ? start + 14 : start - 14
+                    for i in second..<(second + 10) {
+                        let base = (0..<4).first { oneHot[r * 4 * length + $0 * length + i] == 1 }!
+                        relevance[r * 4 * length + base * length + i] = random.uniform(0.8, 1.2)
+                    }
                 }
             }
         }
@@ -49,12 +57,15 @@ final class SeqletCallerTests: XCTestCase {
     }
 
     func testCoresNeverOverlapAndZeroRelevanceGivesNothing() throws {
-        let (windows, _) = try data()
+        // Two blocks 4 bases apart: windows over both pass, so the greedy choice has overlapping cores to drop.
+        let (windows, _) = try data(secondBlock: true)
         let result = SeqletCaller().call(windows)
+        var pairs = 0
         for row in 0..<windows.count {
             let cores = result.seqlets.filter { $0.row == row && $0.sign == .positive }.sorted { $0.coreStart < $1.coreStart }
-            for (a, b) in zip(cores, cores.dropFirst()) { XCTAssertLessThanOrEqual(a.coreEnd, b.coreStart) }
+            for (a, b) in zip(cores, cores.dropFirst()) { XCTAssertLessThanOrEqual(a.coreEnd, b.coreStart); pairs += 1 }
         }
+        XCTAssertGreaterThan(pairs, 0, "no row with two cores to compare")
         let zero = try ExplainedWindows(length: 50, oneHot: .init(repeating: 0.25, count: 400),
                                         relevance: .init(repeating: 0, count: 400),
                                         places: [.init(contig: "a", start: 0, end: 50, name: "a", strand: "+"),

@@ -90,3 +90,23 @@ public final class TemporaryFolder {
 
 /// The seeded generator randomized tests use (Model's SplitMix64), so they repeat exactly.
 public typealias SeededGenerator = SeededRandom
+
+/// Why `fileBytes` refused a file.
+public enum FileBytesError: Error, CustomStringConvertible {
+    case missing(String), empty(String)
+
+    public var description: String {
+        switch self {
+        case .missing(let path): return "no file at \(path)"
+        case .empty(let path): return "empty file at \(path)"
+        }
+    }
+}
+
+/// The bytes of the file at `path`, for comparing two outputs byte for byte: throws when the file is missing or
+/// empty, so that `XCTAssertEqual(try fileBytes(a), try fileBytes(b))` cannot pass because neither was written.
+public func fileBytes(_ path: String) throws -> Data {
+    guard let data = FileManager.default.contents(atPath: path) else { throw FileBytesError.missing(path) }
+    guard !data.isEmpty else { throw FileBytesError.empty(path) }
+    return data
+}

@@ -72,6 +72,8 @@ final class BigWigWriterTests: XCTestCase {
                 for statistic in [BigWigReader.Statistic.mean, .maximum, .minimum, .coverage] {
                     let zoom = try XCTUnwrap(reader.summary(contig: contig.name, start: 0, end: end, bins: bins, statistic: statistic))
                     let full = try XCTUnwrap(reader.summary(contig: contig.name, start: 0, end: end, bins: bins, statistic: statistic, exact: true))
+                    XCTAssertEqual(zoom.count, bins, "\(contig.name) \(statistic) at \(width) bp")
+                    XCTAssertEqual(full.count, bins, "\(contig.name) \(statistic) at \(width) bp")
                     for (z, f) in zip(zoom, full) {
                         XCTAssertEqual(z, f, accuracy: 2e-5 * max(1, abs(f)), "\(contig.name) \(statistic) at \(width) bp")
                     }

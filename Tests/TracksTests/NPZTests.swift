@@ -43,8 +43,7 @@ final class NPZTests: XCTestCase {
             try writer.append((0..<40).map { Float($0) * 0.5 })
             try writer.finish()
         }
-        XCTAssertEqual(FileManager.default.contents(atPath: folder.file("x.npz")),
-                       FileManager.default.contents(atPath: folder.file("y.npz")))
+        XCTAssertEqual(try fileBytes(folder.file("x.npz")), try fileBytes(folder.file("y.npz")))
     }
 
     func testNotAnArchive() throws {

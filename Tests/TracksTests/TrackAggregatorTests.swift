@@ -37,6 +37,7 @@ final class TrackAggregatorTests: XCTestCase {
         try aggregator.finish()
         XCTAssertTrue(sink.finished)
         // Sorted, never overlapping.
+        XCTAssertGreaterThan(sink.collected.count, 1)
         for (a, b) in zip(sink.collected, sink.collected.dropFirst()) { XCTAssertLessThanOrEqual(a.end, b.start) }
         return sink.perBase(contig: 0, upTo: 30)
     }

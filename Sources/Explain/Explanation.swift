@@ -16,6 +16,9 @@ public struct Explanation: Sendable {
     public var orphanedNeurons: Int
     /// PLRP-λ: the worst relative change of a layer's positive or negative mass by pruning (should be ~1e-7).
     public var worstLayerMassChange: Double
+    /// When asked for, `[N, 4, L]`: the relevance each base would receive if it were the base present, the upper
+    /// layers' relevance held fixed (the first layers' rule terms before the input multiplies them).
+    public var hypothetical: Tensor? = nil
 
     /// Windows whose conservation deviation exceeds what biases and stabilisers can explain.
     public func unexplainedDeviations(tolerance: Float = 1e-4) -> [Int] {

@@ -141,15 +141,16 @@ public struct LRP: Sendable {
         explain(input, targets: targets.map { Target.scalar($0) }, compute: compute)
     }
 
-    /// Explains `targets[i]` (a scalar output or a profile head) for window i.
-    public func explain(_ input: Tensor, targets: [Target], compute: Compute) -> Explanation {
+    /// Explains `targets[i]` (a scalar output or a profile head) for window i; with `hypothetical`, also what each
+    /// base would receive if it were the one present (`Explanation.hypothetical`).
+    public func explain(_ input: Tensor, targets: [Target], hypothetical: Bool = false, compute: Compute) -> Explanation {
         let row = input.rowLength
         let parts = input.values.withUnsafeBufferPointer { x in
             compute.mapChunks(of: input.shape[0], chunk: Self.itemsPerChunk) { items in
                 var unrecorded: [Tensor]? = nil
                 return explainChunk(Tensor(shape: [items.count] + input.shape.dropFirst(),
                                            values: Array(x[(items.lowerBound * row)..<(items.upperBound * row)])),
-                                    targets: Array(targets[items]), record: &unrecorded)
+                                    targets: Array(targets[items]), hypothetical: hypothetical, record: &unrecorded)
             }
         }
         var result = Explanation(relevance: Tensor(shape: input.shape, values: parts.flatMap(\.relevance.values)),
@@ -157,6 +158,7 @@ public struct LRP: Sendable {
                                  inputSum: parts.flatMap(\.inputSum), absorbable: parts.flatMap(\.absorbable),
                                  orphanedNeurons: parts.reduce(0) { $0 + $1.orphanedNeurons }, worstLayerMassChange: 0)
         result.worstLayerMassChange = parts.map(\.worstLayerMassChange).max() ?? 0
+        if hypothetical { result.hypothetical = Tensor(shape: input.shape, values: parts.flatMap { $0.hypothetical!.values }) }
         return result
     }
 
@@ -164,12 +166,12 @@ public struct LRP: Sendable {
     /// of layer i + 1), for inspection.
     func layerRelevances(_ input: Tensor, targets: [Int]) -> [Tensor] {
         var recorded: [Tensor]? = []
-        _ = explainChunk(input, targets: targets.map { Target.scalar($0) }, record: &recorded)
+        _ = explainChunk(input, targets: targets.map { Target.scalar($0) }, hypothetical: false, record: &recorded)
         return recorded!
     }
 
     /// One chunk, on the calling thread; `record`, when not nil, receives every slot's relevance.
-    private func explainChunk(_ input: Tensor, targets: [Target], record: inout [Tensor]?) -> Explanation {
+    private func explainChunk(_ input: Tensor, targets: [Target], hypothetical: Bool, record: inout [Tensor]?) -> Explanation {
         let serial = Compute(threads: 1)
         let (activations, positiveOutputs) = forward(input, compute: serial)
         let n = input.shape[0]
@@ -183,6 +185,8 @@ public struct LRP: Sendable {
         var absorbable = [Float](repeating: 0, count: n)
         var orphans = 0
         var massChange = 0.0
+        // First layers reading the sequence: their hypothetical terms, and the relevance they sent.
+        var hypotheticalSum: Tensor? = nil, firstSum: Tensor? = nil
         func send(_ r: Tensor, to slot: Int) {
             if relevance[slot] == nil { relevance[slot] = r } else { relevance[slot] = relevance[slot]!.adding(r) }
         }
@@ -202,8 +206,14 @@ public struct LRP: Sendable {
                 let isFirst = firstLinear.contains(index)
                 let rule = composite.rule(for: layer.spec, isFirst: isFirst)
                 let step = LinearRelevance(map: map, compute: serial, stabilizer: stabilizer)
-                let unpruned = step.relevance(rule, input: x, output: upper, positiveOutput: positiveOutputs[index])
+                let readsSequence = hypothetical && isFirst && node.inputs[0] == 0
+                let unpruned = step.relevance(rule, input: x, output: upper, positiveOutput: positiveOutputs[index],
+                                              hypothetical: readsSequence)
                 for i in 0..<n { absorbable[i] += unpruned.absorbable[i] }
+                if readsSequence, let terms = unpruned.hypothetical {
+                    hypotheticalSum = hypotheticalSum.map { $0.adding(terms) } ?? terms
+                    firstSum = firstSum.map { $0.adding(unpruned.relevance) } ?? unpruned.relevance
+                }
                 var next = unpruned.relevance
                 if !isFirst, let fractions = pruning.fractions(for: layer.spec.name) {
                     let pruned = prune(next, fractions: fractions, rule: rule, step: step, input: x, output: upper)
@@ -224,8 +234,15 @@ public struct LRP: Sendable {
         }
         let row = inputRelevance.rowLength
         let sums = (0..<n).map { i in inputRelevance.values[(i * row)..<((i + 1) * row)].reduce(0, +) }
-        return Explanation(relevance: inputRelevance, logits: logits, outputRelevance: start, inputSum: sums,
-                           absorbable: absorbable, orphanedNeurons: orphans, worstLayerMassChange: massChange)
+        var explanation = Explanation(relevance: inputRelevance, logits: logits, outputRelevance: start, inputSum: sums,
+                                      absorbable: absorbable, orphanedNeurons: orphans, worstLayerMassChange: massChange)
+        if hypothetical {
+            // Relevance that reached the sequence some other way (not through a first conv/dense) stays as it is.
+            var terms = inputRelevance
+            if let hypotheticalSum, let firstSum { terms = hypotheticalSum.adding(inputRelevance.adding(firstSum.scaled(-1))) }
+            explanation.hypothetical = terms
+        }
+        return explanation
     }
 
     /// Each window's part of `seed` divided by that window's target value (zennit's unit output relevance).

@@ -20,7 +20,8 @@ final class EvaluateTests: XCTestCase {
         let rows = try String(contentsOfFile: folder.file("eval/metrics.tsv"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
         XCTAssertEqual(rows[0].joined(separator: "\t"), "method\tp\trma\tgini\taopc\taopc_random\tmax_sensitivity\tism_pearson\tseconds_per_window")
         XCTAssertEqual(rows.dropFirst().map { "\($0[0]) \($0[1])" },
-                       ["lrp 0", "plrp-lambda 0.25", "plrp-lambda 0.5", "plrp-m 0.25", "plrp-m 0.5", "gradient-x-input 0", "saliency 0", "ism 0"])
+                       ["lrp 0", "plrp-lambda 0.25", "plrp-lambda 0.5", "plrp-m 0.25", "plrp-m 0.5", "deeplift-shap 0", "gradient-x-input 0",
+                        "saliency 0", "ism 0"])
         for row in rows.dropFirst() {
             XCTAssertTrue((0...1).contains(Double(row[2])!), "rma \(row)")
             XCTAssertTrue((0...1).contains(Double(row[3])!), "gini \(row)")
@@ -30,7 +31,7 @@ final class EvaluateTests: XCTestCase {
         let labels = try String(contentsOfFile: folder.file("sim/labels.tsv"), encoding: .utf8).split(separator: "\n").dropFirst()
         let carriers = labels.filter { $0.hasSuffix("\t1") }.map { String($0.split(separator: "\t")[0]) }
         let perSequence = try String(contentsOfFile: folder.file("eval/per_sequence.tsv"), encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(perSequence.count, 1 + 8 * carriers.count)
+        XCTAssertEqual(perSequence.count, 1 + 9 * carriers.count)
         for plot in ["rma_vs_p.svg", "gini_vs_p.svg", "faithfulness.svg", "example.svg"] {
             let svg = try String(contentsOfFile: folder.file("eval/\(plot)"), encoding: .utf8)
             XCTAssertTrue(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"), plot)

@@ -35,7 +35,7 @@ public enum InputGradient {
                                    values: Array(x[(items.lowerBound * row)..<(items.upperBound * row)]))
                 let activations = model.activations(chunk, compute: serial)
                 let seeds = gradientSeeds(model, targets: Array(targets[items]), activations: activations)
-                return backward(model, activations: activations, seeds: seeds, compute: serial).values
+                return backward(model, activation: { activations[$0] }, seeds: seeds, compute: serial).values
             }
         }
         return Tensor(shape: input.shape, values: parts.flatMap { $0 })
@@ -64,8 +64,10 @@ public enum InputGradient {
     }
 
     /// The input gradient from gradients at some slots, node by node in reverse; a value read by several nodes gets
-    /// the sum of their gradients.
-    static func backward(_ model: Network, activations: [Tensor], seeds: [Int: Tensor], compute: Compute) -> Tensor {
+    /// the sum of their gradients. `rule`, when it returns a tensor for a node, replaces that node's local gradient
+    /// (DeepLIFT's multipliers); `activation` gives each slot's value for the items being differentiated.
+    static func backward(_ model: Network, activation: (Int) -> Tensor, seeds: [Int: Tensor], compute: Compute,
+                         rule: (_ node: Int, _ outputGradient: Tensor) -> Tensor? = { _, _ in nil }) -> Tensor {
         var gradients = [Tensor?](repeating: nil, count: model.shapes.count)
         for (slot, seed) in seeds { gradients[slot] = seed }
         func send(_ g: Tensor, to slot: Int) {
@@ -76,23 +78,25 @@ public enum InputGradient {
             guard var gradient = gradients[index + 1] else { continue }
             gradients[index + 1] = nil
             if let join = node.layer as? JoinLayer {
-                let parts = join.backward(inputs: node.inputs.map { activations[$0] }, outputGradient: gradient)
+                let parts = join.backward(inputs: node.inputs.map(activation), outputGradient: gradient)
                 for (slot, part) in zip(node.inputs, parts) { send(part, to: slot) }
                 continue
             }
-            if let norm = node.layer as? BatchNorm1d {
+            if let replaced = rule(index, gradient) {
+                gradient = replaced
+            } else if let norm = node.layer as? BatchNorm1d {
                 let scale = norm.affine.scale
                 let length = gradient.shape.count == 3 ? gradient.shape[2] : 1
                 let channels = norm.spec.numFeatures
                 for i in 0..<gradient.count { gradient.values[i] *= scale[(i / length) % channels] }
             } else {
                 let trainable = node.layer as! TrainableLayer
-                gradient = trainable.backward(input: activations[node.inputs[0]], output: activations[index + 1],
+                gradient = trainable.backward(input: activation(node.inputs[0]), output: activation(index + 1),
                                               cache: TrainingCache(), outputGradient: gradient, compute: compute).input
             }
             send(gradient, to: node.inputs[0])
         }
-        return gradients[0] ?? Tensor(zeros: activations[0].shape)
+        return gradients[0] ?? Tensor(zeros: [seeds.values.first?.shape[0] ?? 0] + model.shapes[0])
     }
 }
 

@@ -6,6 +6,8 @@ import Model
 public struct Evaluation: Sendable {
     public enum Method: Sendable, Equatable, CustomStringConvertible {
         case lrp, plrpLambda(Float), plrpM(Float), gradientXInput, saliency, ism
+        /// DeepLIFT/SHAP against `Evaluation.shuffles` dinucleotide shuffles per sequence.
+        case deepLiftShap
 
         /// The `method` column of metrics.tsv.
         public var description: String {
@@ -16,6 +18,7 @@ public struct Evaluation: Sendable {
             case .gradientXInput: "gradient-x-input"
             case .saliency: "saliency"
             case .ism: "ism"
+            case .deepLiftShap: "deeplift-shap"
             }
         }
 
@@ -36,6 +39,8 @@ public struct Evaluation: Sendable {
     /// Random single-base substitutions outside the ground truth for max-sensitivity (not for ISM: see `run`).
     public var robustnessSamples = 10
     public var seed: UInt64 = 1
+    /// References per sequence for DeepLIFT/SHAP.
+    public var shuffles = 20
 
     public init(network: Network, composite: Composite = Composite()) {
         self.network = network
@@ -117,22 +122,22 @@ public struct Evaluation: Sendable {
                       randomCurve: Self.meanCurve(randomCurves))
     }
 
-    /// The method's relevance `[N, 4, L]`.
-    public func explain(_ method: Method, _ input: Tensor, _ targets: [Target], _ compute: Compute) throws -> Tensor {
+    /// The method's relevance `[N, 4, L]`; `windows[i]` is item i's sequence (it seeds DeepLIFT's shuffles, so a
+    /// perturbed copy of a sequence is compared with references drawn the same way).
+    public func explain(_ method: Method, _ input: Tensor, _ targets: [Target], _ compute: Compute,
+                        windows: [Int]? = nil) throws -> Tensor {
+        let attributor: Attributor
         switch method {
-        case .lrp:
-            return try LRP(model: network, composite: composite).explain(input, targets: targets, compute: compute).relevance
-        case .plrpLambda(let p), .plrpM(let p):
+        case .lrp, .plrpLambda, .plrpM:
             let variant: PruningPlan.Variant = { if case .plrpM = method { return .m } else { return .lambda } }()
-            return try LRP(model: network, composite: composite, pruning: PruningPlan(global: p, variant: variant))
-                .explain(input, targets: targets, compute: compute).relevance
-        case .gradientXInput:
-            return InputGradient.timesInput(network, input: input, targets: targets, compute: compute)
-        case .saliency:
-            return InputGradient.saliency(network, input: input, targets: targets, compute: compute)
-        case .ism:
-            return InSilicoMutagenesis.compute(network, input: input, targets: targets, compute: compute)
+            let lrp = try LRP(model: network, composite: composite, pruning: PruningPlan(global: method.p, variant: variant))
+            attributor = try Attributor(network: network, method: .lrp(lrp))
+        case .gradientXInput: attributor = try Attributor(network: network, method: .gradientXInput)
+        case .saliency: attributor = try Attributor(network: network, method: .saliency)
+        case .ism: attributor = try Attributor(network: network, method: .ism)
+        case .deepLiftShap: attributor = try Attributor(network: network, method: .deepLiftShap(.shuffles(count: shuffles, seed: seed)))
         }
+        return attributor.attribute(input, targets: targets, windows: windows ?? Array(0..<input.shape[0]), compute: compute).relevance
     }
 
     /// Target logits after 0, 1, …, `aopcSteps` removal steps (each step sets `aopcStepBases` more bases, in `orders[i]`
@@ -170,7 +175,8 @@ public struct Evaluation: Sendable {
             }
         }
         guard !owners.isEmpty else { return Array(repeating: nil, count: substitutions.count) }
-        let changed = baseSums(try explain(method, Tensor(shape: [owners.count, 4, length], values: values), owners.map { targets[$0] }, compute))
+        let changed = baseSums(try explain(method, Tensor(shape: [owners.count, 4, length], values: values), owners.map { targets[$0] },
+                                           compute, windows: owners))
         var worst = [Double?](repeating: nil, count: substitutions.count)
         for (k, i) in owners.enumerated() {
             worst[i] = max(worst[i] ?? 0, ExplanationMetrics.relativeChange(from: relevance[i], to: changed[k]))

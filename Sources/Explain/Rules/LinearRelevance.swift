@@ -13,11 +13,15 @@ struct LinearRelevance {
     struct Result {
         var relevance: Tensor
         var absorbable: [Float]
+        /// With `hypothetical`: what each input channel would receive if its value were 1 and the others 0, the
+        /// upper relevance held fixed (the rule's term per channel before the input multiplies it).
+        var hypothetical: Tensor? = nil
     }
 
     /// - Parameter positiveOutput: W⁺x + b⁺ when the caller already has it (see `LRP`), for zplus on inputs with no
     ///   negative values.
-    func relevance(_ rule: Rule, input x: Tensor, output r: Tensor, positiveOutput: Tensor? = nil) -> Result {
+    func relevance(_ rule: Rule, input x: Tensor, output r: Tensor, positiveOutput: Tensor? = nil,
+                   hypothetical wantsHypothetical: Bool = false) -> Result {
         let w = map.weight
         let b = map.bias
         let n = x.shape[0]
@@ -76,16 +80,19 @@ struct LinearRelevance {
         let wPos = w.map { max($0, 0) }, wNeg = w.map { min($0, 0) }
         let bPos = b?.map { max($0, 0) }, bNeg = b?.map { min($0, 0) }
         var result: Tensor
+        var hypothetical: Tensor? = nil
         switch rule {
         case .pass:
             result = r
         case .epsilon(let epsilon):
             let s = ratio(apply(x, w, b), epsilon, bias: b)
             result = backTimes(s, w, x)
+            if wantsHypothetical { hypothetical = back(s, w) }
         case .zPlus:
             let z = (hasNegative ? nil : positiveOutput) ?? apply(xPos, wPos, bPos).adding(applyNegative(wNeg))
             let s = ratio(z, stabilizer, bias: bPos)
             result = backTimes(s, wPos, xPos).adding(backNegative(s, wNeg))
+            if wantsHypothetical { hypothetical = back(s, wPos) }
         case .alphaBeta(let alpha, let beta):
             let zp = apply(xPos, wPos, bPos).adding(applyNegative(wNeg))
             let zn = apply(xPos, wNeg, bNeg).adding(applyNegative(wPos))
@@ -94,6 +101,7 @@ struct LinearRelevance {
             let positive = backTimes(sp, wPos, xPos).adding(backNegative(sp, wNeg))
             let negative = backTimes(sn, wNeg, xPos).adding(backNegative(sn, wPos))
             result = positive.scaled(alpha).adding(negative.scaled(-beta))
+            if wantsHypothetical { hypothetical = back(sp, wPos).scaled(alpha).adding(back(sn, wNeg).scaled(-beta)) }
         case .gamma(let gamma):
             let wUp = zip(w, wPos).map { $0 + gamma * $1 }, wDown = zip(w, wNeg).map { $0 + gamma * $1 }
             let bUp = b.map { zip($0, bPos!).map { $0 + gamma * $1 } }, bDown = b.map { zip($0, bNeg!).map { $0 + gamma * $1 } }
@@ -104,12 +112,17 @@ struct LinearRelevance {
             let sDown = ratio(zDown, stabilizer, bias: bDown, mask: z.map { $0 < 0 ? 1 : 0 })
             result = backTimes(sUp, wUp, xPos).adding(backNegative(sUp, wDown))
                 .adding(backTimes(sDown, wDown, xPos)).adding(backNegative(sDown, wUp))
+            if wantsHypothetical { hypothetical = back(sUp, wUp).adding(back(sDown, wDown)) }
         case .zBox(let low, let high):
             let lows = x.map { _ in low }, highs = x.map { _ in high }
             let z = apply(x, w, b).adding(apply(lows, wPos, bPos).scaled(-1)).adding(apply(highs, wNeg, bNeg).scaled(-1))
             let s = ratio(z, stabilizer, bias: nil)
             result = backTimes(s, w, x).adding(lows.multiplied(by: back(s, wPos)).scaled(-1))
                 .adding(highs.multiplied(by: back(s, wNeg)).scaled(-1))
+            if wantsHypothetical {
+                hypothetical = back(s, w).adding(lows.multiplied(by: back(s, wPos)).scaled(-1))
+                    .adding(highs.multiplied(by: back(s, wNeg)).scaled(-1))
+            }
         case .flat:
             let ones = w.map { _ in Float(1) }
             let s = ratio(apply(x.map { _ in 1 }, ones, nil), stabilizer, bias: nil)
@@ -120,6 +133,8 @@ struct LinearRelevance {
             let s = ratio(apply(x.map { _ in 1 }, squared, bSquared), stabilizer, bias: bSquared)
             result = back(s, squared)
         }
-        return Result(relevance: result, absorbable: absorbable)
+        // flat and wsquare do not depend on the input, and pass leaves it as it is.
+        if wantsHypothetical && hypothetical == nil { hypothetical = result }
+        return Result(relevance: result, absorbable: absorbable, hypothetical: hypothetical)
     }
 }

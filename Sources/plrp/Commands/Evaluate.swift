@@ -48,8 +48,11 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Random substitutions per sequence for max-sensitivity.")
     var robustnessSamples: Int = 10
 
-    @Option(help: "Random seed (AOPC random order, substitutions).")
+    @Option(help: "Random seed (AOPC random order, substitutions, DeepLIFT/SHAP's shuffled references).")
     var seed: UInt64 = 1
+
+    @Option(help: "Dinucleotide-shuffled references per sequence for the deeplift-shap rows.")
+    var shuffles: Int = 20
 
     @Option(help: "Worker threads (results do not depend on it).")
     var threads: Int = 1
@@ -63,6 +66,7 @@ struct Evaluate: ParsableCommand {
     func validate() throws {
         if aopcSteps < 1 || robustnessSamples < 0 { throw ValidationError("--aopc-steps must be ≥ 1 and --robustness-samples ≥ 0") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if shuffles < 1 { throw ValidationError("--shuffles must be at least 1, got \(shuffles)") }
     }
 
     func run() throws {
@@ -108,11 +112,12 @@ struct Evaluate: ParsableCommand {
             }
         }
         let ps = grid.filter { $0 > 0 }
-        let methods: [Evaluation.Method] = [.lrp] + ps.map { .plrpLambda($0) } + ps.map { .plrpM($0) } + [.gradientXInput, .saliency, .ism]
+        let methods: [Evaluation.Method] = [.lrp] + ps.map { .plrpLambda($0) } + ps.map { .plrpM($0) } + [.deepLiftShap, .gradientXInput, .saliency, .ism]
         var evaluation = Evaluation(network: network, composite: Composite(composite))
         evaluation.aopcSteps = aopcSteps
         evaluation.robustnessSamples = robustnessSamples
         evaluation.seed = seed
+        evaluation.shuffles = shuffles
         let result = try evaluation.run(input: input, targets: targets, truth: truth, methods: methods, compute: compute)
 
         let folder = try OutputDirectory(path: out)
@@ -124,7 +129,7 @@ struct Evaluate: ParsableCommand {
         var manifest = Manifest(command: "evaluate")
         manifest.parameters = ["prune_grid": grid.map(Double.init), "target": target.map(network.name(of:)) ?? "top logit per sequence",
                                "composite": composite.rawValue, "aopc_steps": aopcSteps, "aopc_step_bases": evaluation.aopcStepBases,
-                               "robustness_samples": robustnessSamples, "seed": seed, "model": model]
+                               "robustness_samples": robustnessSamples, "seed": seed, "shuffles": shuffles, "model": model]
         for file in [model, sequences] + (groundTruth.map { [$0] } ?? []) { try manifest.addInput(file) }
         manifest.results = ["sequences": chosen.count, "sequences_without_sites": names.count - chosen.count, "rows": methods.count]
         manifest.timings = ["total": Date().timeIntervalSince(started)]

@@ -10,6 +10,7 @@ extension Composite.Name: ExpressibleByArgument {}
 extension PruningPlan.Variant: ExpressibleByArgument {}
 extension OutputRelevance: ExpressibleByArgument {}
 extension Aggregation: ExpressibleByArgument {}
+extension Attributor.Strand: ExpressibleByArgument {}
 
 /// `plrp explain`: relevance per window by LRP / PLRP, or a baseline.
 struct ExplainCommand: ParsableCommand {
@@ -35,6 +36,7 @@ struct ExplainCommand: ParsableCommand {
         case gradientXInput = "gradient-x-input"
         case saliency
         case ism
+        case deepliftShap = "deeplift-shap"
     }
 
     @OptionGroup var input: InputOptions
@@ -45,8 +47,26 @@ struct ExplainCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output folder.")
     var out: String
 
-    @Option(help: "lrp (with --prune: PLRP), gradient-x-input, saliency, or ism (in-silico mutagenesis).")
+    @Option(help: "lrp (with --prune: PLRP), deeplift-shap (DeepLIFT's rescale rule averaged over references), gradient-x-input, saliency, or ism (in-silico mutagenesis).")
     var method: Method = .lrp
+
+    @Option(help: "deeplift-shap: dinucleotide-shuffled references per window (seeded by --seed and the window's index).")
+    var shuffles: Int = 20
+
+    @Option(help: "deeplift-shap: references from this .npz (arr_0, [N, R, 4, L] one per window, or [R, 4, L] shared) instead of shuffles.")
+    var references: String?
+
+    @Flag(help: "deeplift-shap: also write the references used, DIR/references.npz [N, R, 4, L].")
+    var writeReferences = false
+
+    @Option(help: "Seed of the shuffled references.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Also write DIR/hypothetical.npz [N, 4, L]: what each base would contribute if it were the one present (TF-MoDISco's hypothetical contributions; lrp, deeplift-shap and gradient-x-input).")
+    var hypothetical = false
+
+    @Option(help: "forward, or both: also explain each window reverse-complemented and average the two maps in forward orientation.")
+    var strand: Attributor.Strand = .forward
 
     @Option(help: "LRP composite: \(Composite.Name.allCases.map(\.rawValue).joined(separator: ", ")).")
     var composite: Composite.Name = .epsilonPlus
@@ -101,6 +121,13 @@ struct ExplainCommand: ParsableCommand {
         if let pruneNeg, !(pruneNeg >= 0 && pruneNeg < 1) { throw ValidationError("--prune-neg must be a fraction in [0, 1)") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if perRead && input.bam == nil { throw ValidationError("--per-read needs --bam input") }
+        if shuffles < 1 { throw ValidationError("--shuffles must be at least 1, got \(shuffles)") }
+        if method != .deepliftShap && (references != nil || writeReferences) {
+            throw ValidationError("--references and --write-references need --method deeplift-shap")
+        }
+        if hypothetical && (method == .saliency || method == .ism) {
+            throw ValidationError("--hypothetical: \(method.rawValue) has no hypothetical contributions (lrp, deeplift-shap and gradient-x-input do)")
+        }
     }
 
     func run() throws {
@@ -120,10 +147,12 @@ struct ExplainCommand: ParsableCommand {
         var seconds: Double
         var label: String
         var worstDeviation: Float
+        /// What `worstDeviation` measures: LRP's conservation or DeepLIFT's convergence.
+        var check = "conservation deviation"
 
         func summary(out: String) -> String {
-            String(format: "explained %d windows (%@) in %.2f s (%.0f windows/s); worst conservation deviation %.3g → %@",
-                   windows, label, seconds, Double(windows) / max(seconds, 1e-9), Double(worstDeviation), out)
+            String(format: "explained %d windows (%@) in %.2f s (%.0f windows/s); worst %@ %.3g → %@",
+                   windows, label, seconds, Double(windows) / max(seconds, 1e-9), check, Double(worstDeviation), out)
         }
     }
 
@@ -140,16 +169,19 @@ struct ExplainCommand: ParsableCommand {
         guard sequences.windowLength == length else {
             throw UsageError("--window \(sequences.windowLength) does not match the model's input length, \(length)")
         }
+        let attributor = try Attributor(network: network, method: try attributionMethod(lrp, length: length, sequences: sequences),
+                                        strand: strand, hypothetical: hypothetical)
         let targets = try TargetChoice(target, network: network, allowAll: true)
         let compute = Compute(threads: input.threads)
         let encoder = OneHotEncoder(policy: input.iupac)
 
         let (tracks, feed) = try makeTracks(folder: folder, sequences: sequences, network: network, targets: targets.fixed)
         let outputs = try ExplainOutputs(folder: folder, sequences: sequences, outputs: network.outputs, length: length,
-                                         tracks: tracks, feed: feed, perRead: perRead)
+                                         tracks: tracks, feed: feed, perRead: perRead, hypothetical: hypothetical,
+                                         references: writeReferences ? shuffleCount(attributor) : nil)
         let progress = Progress(total: sequences.knownWindowCount, unit: "windows", enabled: !quiet)
-        var worstAbsolute: Float = 0, worstRelative: Float = 0, unexplained = 0, orphans = 0, windows = 0
-        var worstMassChange = 0.0
+        var checks = AttributionChecks()
+        var windows = 0
         var values: [Float] = []
         let writer = OrderedWork(label: "plrp.explain.outputs", inFlight: 2)
         try sequences.forEachBatch(size: batchSize) { batchWindows, bases in
@@ -158,27 +190,16 @@ struct ExplainCommand: ParsableCommand {
                 throw sequences.invalidCharacter(at: bad, windows: batchWindows, bases: bases)
             }
             let batch = Tensor(shape: [batchWindows.count, 4, length], values: values)
-            var perTarget: [(task: String?, relevance: Tensor)] = []
+            if let given = perWindowReferences(attributor), sequences.firstWindowIndex + windows + batchWindows.count > given {
+                throw DataError("--references '\(references!)' holds references for \(given) windows; the input has more")
+            }
+            var perTarget: [(task: String?, attribution: Attribution)] = []
             for target in targets.fixed.map({ $0.map(Optional.some) }) ?? [nil] {
                 let perWindow = TargetChoice.perWindow(target, network, batch, compute: compute)
-                let name = target.map(network.name(of:))
-                switch method {
-                case .lrp:
-                    let explanation = lrp.explain(batch, targets: perWindow, compute: compute)
-                    perTarget.append((name, explanation.relevance))
-                    let worst = explanation.worstDeviation
-                    worstAbsolute = max(worstAbsolute, worst.absolute)
-                    worstRelative = max(worstRelative, worst.relative)
-                    unexplained += explanation.unexplainedDeviations().count
-                    orphans += explanation.orphanedNeurons
-                    worstMassChange = max(worstMassChange, explanation.worstLayerMassChange)
-                case .gradientXInput:
-                    perTarget.append((name, InputGradient.timesInput(network, input: batch, targets: perWindow, compute: compute)))
-                case .saliency:
-                    perTarget.append((name, InputGradient.saliency(network, input: batch, targets: perWindow, compute: compute)))
-                case .ism:
-                    perTarget.append((name, InSilicoMutagenesis.compute(network, input: batch, targets: perWindow, compute: compute)))
-                }
+                let attribution = attributor.attribute(batch, targets: perWindow, firstWindow: sequences.firstWindowIndex + windows,
+                                                      compute: compute)
+                checks.merge(attribution.checks)
+                perTarget.append((target.map(network.name(of:)), attribution))
             }
             // Written on a background thread while the next batch is explained.
             let results = perTarget, placements = sequences.batchPlacements
@@ -189,12 +210,19 @@ struct ExplainCommand: ParsableCommand {
             progress.advance(to: windows)
         }
         try writer.finish()
+        if let given = perWindowReferences(attributor), sequences.runWindowCount == nil, given != windows {
+            throw DataError("--references '\(references!)' holds references for \(given) windows; the input has \(windows)")
+        }
         progress.finish()
         try outputs.finish()
-        if unexplained > 0 {
-            Console.warn("\(unexplained) window(s) deviate from relevance conservation by more than biases and ε can absorb (worst \(worstAbsolute))")
+        if checks.windowsBeyondBiasAndEpsilon > 0 {
+            Console.warn("\(checks.windowsBeyondBiasAndEpsilon) window(s) deviate from relevance conservation by more than biases and ε can absorb (worst \(checks.worstConservation.absolute))")
         }
-        let label = method == .lrp ? "\(composite.rawValue)\(plan.global > 0 || !plan.perLayer.isEmpty ? ", PLRP-\(plrp.rawValue)" : "")" : method.rawValue
+        if checks.pairsBeyondTolerance > 0 {
+            Console.warn("\(checks.pairsBeyondTolerance) of \(checks.pairs) window–reference pair(s) have a DeepLIFT convergence delta above 1e-3 of their output difference (worst \(checks.worstConvergenceDelta.absolute), relative \(checks.worstConvergenceDelta.relative))")
+        }
+        let label = method == .lrp ? "\(composite.rawValue)\(plan.global > 0 || !plan.perLayer.isEmpty ? ", PLRP-\(plrp.rawValue)" : "")"
+            : method == .deepliftShap ? "deeplift-shap, \(shuffleCount(attributor)) references" : method.rawValue
         var parameters: [String: Any] = [
             "method": method.rawValue, "composite": composite.rawValue, "epsilon": epsilon, "gamma": gamma,
             "rules": Dictionary(uniqueKeysWithValues: lrp.rules.map { ($0.layer, $0.rule.description) }),
@@ -203,19 +231,71 @@ struct ExplainCommand: ParsableCommand {
             "output_relevance": outputRelevance.rawValue, "merge_batchnorm": !noMergeBatchnorm,
             "batchnorms_merged": lrp.mergedBatchNorms, "batchnorms_kept": lrp.keptBatchNorms,
             "aggregate": aggregate.rawValue, "tracks": tracks.isEmpty ? "none" : feed == .streamed ? "streamed" : "sorted after the run",
-            "per_read": perRead, "model": model,
+            "per_read": perRead, "model": model, "strand": strand.rawValue, "hypothetical": hypothetical,
         ].merging(input.manifestParameters(window: length)) { own, _ in own }
         if let shard = try parsedShard() { parameters["shard"] = "\(shard.index)/\(shard.count)" }
+        if method == .deepliftShap {
+            parameters["references"] = references ?? "dinucleotide shuffles"
+            parameters["shuffles"] = references == nil ? shuffles : shuffleCount(attributor)
+            parameters["seed"] = seed
+        }
         var results: [String: Any] = ["windows": windows, "rows": outputs.rows]
         if method == .lrp {
             results["conservation"] = [
-                "worst_absolute_deviation": worstAbsolute, "worst_relative_deviation": worstRelative,
-                "windows_beyond_bias_and_epsilon": unexplained,
-                "plrp_lambda_worst_layer_mass_change": worstMassChange, "plrp_m_orphaned_neurons": orphans,
+                "worst_absolute_deviation": checks.worstConservation.absolute,
+                "worst_relative_deviation": checks.worstConservation.relative,
+                "windows_beyond_bias_and_epsilon": checks.windowsBeyondBiasAndEpsilon,
+                "plrp_lambda_worst_layer_mass_change": checks.worstLayerMassChange,
+                "plrp_m_orphaned_neurons": checks.orphanedNeurons,
             ] as [String: Any]
         }
-        return Report(parameters: parameters, results: results, inputs: [model] + input.inputFiles, windows: windows,
-                      seconds: Date().timeIntervalSince(started), label: label, worstDeviation: worstAbsolute)
+        if method == .deepliftShap {
+            results["convergence"] = [
+                "worst_absolute_delta": checks.worstConvergenceDelta.absolute,
+                "worst_relative_delta": checks.worstConvergenceDelta.relative,
+                "pairs": checks.pairs, "pairs_beyond_1e-3": checks.pairsBeyondTolerance,
+            ] as [String: Any]
+        }
+        let inputs = [model] + input.inputFiles + (references.map { [$0] } ?? [])
+        return Report(parameters: parameters, results: results, inputs: inputs, windows: windows,
+                      seconds: Date().timeIntervalSince(started), label: label,
+                      worstDeviation: method == .deepliftShap ? checks.worstConvergenceDelta.absolute : checks.worstConservation.absolute,
+                      check: method == .deepliftShap ? "convergence delta" : "conservation deviation")
+    }
+
+    /// The attribution method from the options; given references are read and checked here.
+    private func attributionMethod(_ lrp: LRP, length: Int, sequences: SequenceInput) throws -> Attributor.Method {
+        switch method {
+        case .lrp: return .lrp(lrp)
+        case .gradientXInput: return .gradientXInput
+        case .saliency: return .saliency
+        case .ism: return .ism
+        case .deepliftShap:
+            guard let references else { return .deepLiftShap(.shuffles(count: shuffles, seed: seed)) }
+            let array: NPZReader.Array32
+            do {
+                array = try NPZReader.read(path: references)
+            } catch {
+                throw UsageError("--references '\(references)': \(error)")
+            }
+            let tensor = Tensor(shape: array.shape, values: array.values)
+            if let problem = ReferenceSource.validate(tensor, length: length, windows: sequences.runWindowCount) {
+                throw UsageError("--references '\(references)': \(problem)")
+            }
+            return .deepLiftShap(.given(tensor))
+        }
+    }
+
+    /// The windows given per-window references cover (`[N, R, 4, L]`), or nil.
+    private func perWindowReferences(_ attributor: Attributor) -> Int? {
+        if case .deepLiftShap(.given(let tensor)) = attributor.method, tensor.shape.count == 4 { return tensor.shape[0] }
+        return nil
+    }
+
+    /// References per window of a DeepLIFT/SHAP attributor.
+    private func shuffleCount(_ attributor: Attributor) -> Int {
+        if case .deepLiftShap(let source) = attributor.method { return source.count }
+        return 0
     }
 
     /// The explained targets' names for the manifest.

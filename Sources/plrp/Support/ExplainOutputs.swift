@@ -1,4 +1,5 @@
 import Encoding
+import Explain
 import Foundation
 import GenomeIO
 import Model
@@ -17,6 +18,9 @@ final class ExplainOutputs {
     private let oneHot: NPZWriter
     private let attributions: NPZWriter
     private let attributionsPath: String
+    /// hypothetical.npz and references.npz, when asked for.
+    private let hypothetical: NPZWriter?
+    private let references: NPZWriter?
     private let bed: TextFile
     private let reads: TextFile?
     private let tracks: [GenomeTrack]
@@ -24,14 +28,17 @@ final class ExplainOutputs {
     /// For `sortedAfterwards`: each window's contig index, start, end and first row.
     private var placed: [GenomeTrack.StoredWindow] = []
 
+    /// - Parameter references: references per window to write (`references.npz`, `[N, R, 4, L]`), or nil.
     init(folder: OutputDirectory, sequences: SequenceInput, outputs: [String], length: Int, tracks: [GenomeTrack],
-         feed: TrackFeed, perRead: Bool) throws {
+         feed: TrackFeed, perRead: Bool, hypothetical: Bool = false, references: Int? = nil) throws {
         self.sequences = sequences
         self.outputs = outputs
         self.length = length
         oneHot = try NPZWriter(path: folder.stage("ohe.npz"), rowShape: [4, length])
         attributionsPath = folder.stage("attr.npz")
         attributions = try NPZWriter(path: attributionsPath, rowShape: [4, length])
+        self.hypothetical = hypothetical ? try NPZWriter(path: folder.stage("hypothetical.npz"), rowShape: [4, length]) : nil
+        self.references = try references.map { try NPZWriter(path: folder.stage("references.npz"), rowShape: [$0, 4, length]) }
         bed = try TextFile(path: folder.stage("windows.bed"))
         reads = perRead ? try TextFile(path: folder.stage("reads.bed")) : nil
         try reads?.write("#chrom\tstart\tend\tname\tscore\tstrand\trelevance\n")
@@ -41,15 +48,18 @@ final class ExplainOutputs {
 
     var rows: Int { attributions.rows }
 
-    /// One batch: `results` holds, per explained target by name (nil: each window's top output), the relevance `[N, 4, L]`;
-    /// `placements` the batch's read placements (BAM input; `SequenceInput` moves on to the next batch meanwhile).
+    /// One batch: `results` holds, per explained target by name (nil: each window's top output), its attribution
+    /// (relevance `[N, 4, L]`, and the hypothetical map and references when asked for); `placements` the batch's read
+    /// placements (BAM input; `SequenceInput` moves on to the next batch meanwhile).
     func write(batch: Tensor, windows: [Window], placements: [ReadPlacement],
-               results: [(task: String?, relevance: Tensor)]) throws {
+               results: [(task: String?, attribution: Attribution)]) throws {
         let row = 4 * length
         let suffixed = results.count > 1
         if !suffixed {
             try oneHot.append(batch.values)
-            try attributions.append(results[0].relevance.values)
+            try attributions.append(results[0].attribution.relevance.values)
+            if let h = results[0].attribution.hypothetical { try hypothetical?.append(h.values) }
+            if let r = results[0].attribution.references { try references?.append(r.values) }
         }
         for (w, window) in windows.enumerated() {
             if feed == .sortedAfterwards {
@@ -57,11 +67,16 @@ final class ExplainOutputs {
                                     firstRow: attributions.rows + (suffixed ? 0 : w - windows.count)))
             }
             for (t, result) in results.enumerated() {
-                let values = result.relevance.values[(w * row)..<((w + 1) * row)]
+                let values = result.attribution.relevance.values[(w * row)..<((w + 1) * row)]
                 let suffix = suffixed ? result.task : nil
                 if suffixed {
                     try oneHot.append(Array(batch.values[(w * row)..<((w + 1) * row)]))
                     try attributions.append(Array(values))
+                    if let h = result.attribution.hypothetical { try hypothetical?.append(Array(h.values[(w * row)..<((w + 1) * row)])) }
+                    if let r = result.attribution.references {
+                        let size = r.rowLength
+                        try references?.append(Array(r.values[(w * size)..<((w + 1) * size)]))
+                    }
                 }
                 try bed.write(sequences.bedLine(for: window, nameSuffix: suffix))
                 if let reads {
@@ -84,6 +99,8 @@ final class ExplainOutputs {
     func finish() throws {
         try oneHot.finish()
         try attributions.finish()
+        try hypothetical?.finish()
+        try references?.finish()
         try bed.close()
         try reads?.close()
         if feed == .sortedAfterwards {

@@ -74,6 +74,19 @@ final class SequenceInput {
         return nil
     }
 
+    /// The run-wide index of this job's first window (a shard's offset among all windows; 0 otherwise), so that
+    /// per-window seeds and given per-window references do not depend on sharding.
+    var firstWindowIndex: Int {
+        if case .genome(_, let stream) = source { return stream.only?.lowerBound ?? 0 }
+        return 0
+    }
+
+    /// Windows of the whole run, shards included, when known before reading.
+    var runWindowCount: Int? {
+        if case .genome(_, let stream) = source { return stream.allWindowCount }
+        return nil
+    }
+
     /// Calls `body(windows, bases)` for consecutive batches; `bases` holds `windows.count × windowLength` bytes.
     func forEachBatch(size: Int, _ body: ([Window], [UInt8]) throws -> Void) throws {
         switch source {

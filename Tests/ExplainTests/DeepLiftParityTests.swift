@@ -52,5 +52,6 @@ final class DeepLiftParityTests: XCTestCase {
         }
         let bpnet = try ONNXImporter().importModel(path: Repo.fixture("graphs/bpnet.dynamo.onnx"))
         _ = try compare(bpnet, fixture: "bpnet", prefix: "counts_", target: .scalar(bpnet.outputs.firstIndex(of: "counts")!))
+        _ = try compare(bpnet, fixture: "bpnet", prefix: "profile_", target: .profile(head: bpnet.heads.firstIndex { $0.name == "profile" }!))
     }
 }

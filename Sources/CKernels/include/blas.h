@@ -17,4 +17,8 @@ const char *plrp_blas_error(void);
 void plrp_sgemm(int transpose_a, int transpose_b, int m, int n, int k, float alpha, const float *a, int lda,
                 const float *b, int ldb, float beta, float *c, int ldc);
 
+/// The same on float64 matrices (cblas_dgemm), for the computations float32 cannot carry.
+void plrp_dgemm(int transpose_a, int transpose_b, int m, int n, int k, double alpha, const double *a, int lda,
+                const double *b, int ldb, double beta, double *c, int ldc);
+
 #endif

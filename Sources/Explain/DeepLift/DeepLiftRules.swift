@@ -74,15 +74,13 @@ enum DeepLiftTarget {
                 seeds[head.slot]!.values[k * width + local] = 1
             case .profile(let headIndex):
                 let head = model.heads[headIndex], size = head.shape.reduce(1, *)
-                let logits = activations[head.slot].values
-                let (multipliers, y, yRef) = logits.withUnsafeBufferPointer {
-                    ProfileScalarDeepLift.multipliers(window: UnsafeBufferPointer(rebasing: $0[(k * size)..<((k + 1) * size)]),
-                                                      reference: UnsafeBufferPointer(rebasing: $0[((p + k) * size)..<((p + k + 1) * size)]))
-                }
-                values[k] = y
-                referenceValues[k] = yRef
+                let logits = activations[head.slot].values.map(Double.init)
+                let (multipliers, y, yRef) = ProfileScalarDeepLift.multipliers(window: logits[(k * size)..<((k + 1) * size)],
+                                                                               reference: logits[((p + k) * size)..<((p + k + 1) * size)])
+                values[k] = Float(y)
+                referenceValues[k] = Float(yRef)
                 if seeds[head.slot] == nil { seeds[head.slot] = Tensor(zeros: [p] + head.shape) }
-                for j in 0..<size { seeds[head.slot]!.values[k * size + j] = multipliers[j] }
+                for j in 0..<size { seeds[head.slot]!.values[k * size + j] = Float(multipliers[j]) }
             }
         }
         return (seeds, values, referenceValues)
@@ -94,11 +92,11 @@ enum DeepLiftTarget {
 /// and y = Σ z. The softmax is not held constant here: window and reference each use their own.
 enum ProfileScalarDeepLift {
     /// The multipliers at the logits, and y for the window and the reference.
-    static func multipliers(window: UnsafeBufferPointer<Float>, reference: UnsafeBufferPointer<Float>)
-        -> (multipliers: [Float], y: Float, referenceY: Float) {
-        func scaled(_ logits: UnsafeBufferPointer<Float>) -> (c: [Double], s: [Double], z: [Double]) {
-            let mean = logits.reduce(0.0) { $0 + Double($1) } / Double(logits.count)
-            let c = logits.map { Double($0) - mean }
+    static func multipliers(window: ArraySlice<Double>, reference: ArraySlice<Double>)
+        -> (multipliers: [Double], y: Double, referenceY: Double) {
+        func scaled(_ logits: ArraySlice<Double>) -> (c: [Double], s: [Double], z: [Double]) {
+            let mean = logits.reduce(0, +) / Double(logits.count)
+            let c = logits.map { $0 - mean }
             let top = c.max()!
             let e = c.map { exp($0 - top) }, total = e.reduce(0, +)
             let s = e.map { $0 / total }
@@ -113,6 +111,6 @@ enum ProfileScalarDeepLift {
             m[j] = abs(dc) < Double(DeepLiftRules.threshold) ? s[j] * (1 + c[j] - y) : (z[j] - zRef[j]) / dc
         }
         let mean = m.reduce(0, +) / Double(m.count)
-        return (m.map { Float($0 - mean) }, Float(y), Float(zRef.reduce(0, +)))
+        return (m.map { $0 - mean }, y, zRef.reduce(0, +))
     }
 }

@@ -9,6 +9,9 @@ import Model
 /// their gradient at the window where |Δx| < 1e-6; max pooling (also global) routes each output's change through the
 /// window's winners (for the part above the reference's output) and the reference's winners (for the rest), summed
 /// per input and divided by the input's change (the plain gradient where that change is exactly 0).
+///
+/// Profile-head targets run in float64 (as bpnet-lite runs them): their secant divides by logit changes that can be
+/// far below float32's resolution of the logits while the softmax still moves.
 public struct DeepLiftShap: Sendable {
     public let model: Network
     /// Window–reference pairs that go through the network together (fixed: results do not depend on threads).
@@ -104,6 +107,10 @@ public struct DeepLiftShap: Sendable {
 
     /// One chunk of pairs on the calling thread: windows and references go through the network as one batch.
     private func pairChunk(_ x: Tensor, _ refs: Tensor, targets: [Target]) -> ChunkResult {
+        if targets.contains(where: { if case .profile = $0 { true } else { false } }) {
+            let (m, values, referenceValues) = DeepLiftFloat64.multipliers(model, windows: x, references: refs, targets: targets)
+            return Self.contributions(x, refs, multipliers: m.values, values: values, referenceValues: referenceValues)
+        }
         let serial = Compute(threads: 1)
         let p = x.shape[0]
         let both = Tensor(shape: [2 * p] + x.shape.dropFirst(), values: x.values + refs.values)
@@ -133,26 +140,33 @@ public struct DeepLiftShap: Sendable {
                 return nil
             }
         }
-        // Hypothetical contributions h_b = m_b − Σ_c ref_c m_c; the delta |Σ (x − ref)·m − Δf|.
-        let length = x.shape[2], row = 4 * length
+        return Self.contributions(x, refs, multipliers: multipliers.values.map(Double.init), values: values.map(Double.init),
+                                  referenceValues: referenceValues.map(Double.init))
+    }
+
+    /// Hypothetical contributions h_b = m_b − Σ_c ref_c m_c per pair, and the delta |Σ (x − ref)·m − Δf|.
+    private static func contributions(_ x: Tensor, _ refs: Tensor, multipliers m: [Double], values: [Double],
+                                      referenceValues: [Double]) -> ChunkResult {
+        let p = x.shape[0], length = x.shape[2], row = 4 * length
         var hypothetical = Tensor(overwrittenShape: x.shape)
         var deltas = [Float](repeating: 0, count: p)
         for k in 0..<p {
             var sum = 0.0
             for t in 0..<length {
-                var reference: Float = 0
+                var reference = 0.0
                 for c in 0..<4 {
                     let i = k * row + c * length + t
-                    reference += refs.values[i] * multipliers.values[i]
-                    sum += Double((x.values[i] - refs.values[i]) * multipliers.values[i])
+                    reference += Double(refs.values[i]) * m[i]
+                    sum += Double(x.values[i] - refs.values[i]) * m[i]
                 }
                 for c in 0..<4 {
                     let i = k * row + c * length + t
-                    hypothetical.values[i] = multipliers.values[i] - reference
+                    hypothetical.values[i] = Float(m[i] - reference)
                 }
             }
-            deltas[k] = Float(abs(sum - Double(values[k] - referenceValues[k])))
+            deltas[k] = Float(abs(sum - (values[k] - referenceValues[k])))
         }
-        return ChunkResult(hypothetical: hypothetical, values: values, referenceValues: referenceValues, deltas: deltas)
+        return ChunkResult(hypothetical: hypothetical, values: values.map { Float($0) },
+                           referenceValues: referenceValues.map { Float($0) }, deltas: deltas)
     }
 }

@@ -225,6 +225,70 @@ final class ONNXGraphImportTests: XCTestCase {
         }
     }
 
+    func ints(_ name: String, _ values: [Int64]) -> Onnx_AttributeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = name
+        attribute.type = .ints
+        attribute.ints = values
+        return attribute
+    }
+
+    func int(_ name: String, _ value: Int64) -> Onnx_AttributeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = name
+        attribute.type = .int
+        attribute.i = value
+        return attribute
+    }
+
+    func initializer(_ name: String, _ dims: [Int64], floats: [Float]? = nil, ints: [Int64]? = nil) -> Onnx_TensorProto {
+        var t = Onnx_TensorProto()
+        t.name = name
+        t.dims = dims
+        if let floats { (t.dataType, t.floatData) = (1, floats) } else { (t.dataType, t.int64Data) = (7, ints ?? []) }
+        return t
+    }
+
+    func testKeptAxisReductionMatMulBiasAndSoftmaxStayAChain() throws {
+        // Conv → ReduceMean(keepdims) → Squeeze → MatMul + Add → Softmax: conv, global_avg_pool, dense, softmax output.
+        var mean = node("/m/ReduceMean", "ReduceMean", ["c"], ["r"])
+        mean.attribute = [ints("axes", [2]), int("keepdims", 1)]
+        let nodes = [mean, node("/m/Squeeze", "Squeeze", ["r", "axes"], ["s"]), node("/m/MatMul", "MatMul", ["s", "dw"], ["z"]),
+                     node("/m/Add", "Add", ["z", "db"], ["b"]), node("/m/Softmax", "Softmax", ["b"], ["p"])]
+        var model = tinyModel(nodes, outputs: ["p"])
+        model.graph.initializer += [initializer("axes", [1], ints: [-1]), initializer("dw", [2, 3], floats: [1, 2, 3, 4, 5, 6]),
+                                    initializer("db", [3], floats: [0.5, -0.5, 0])]
+        let network = try ONNXImporter().importModel(data: try model.serializedData(), path: "tiny.onnx")
+        XCTAssertFalse(network.architecture.isGraph)
+        XCTAssertEqual(network.architecture.layers.map(\.kind), [.conv1d, .globalAvgPool, .dense])
+        XCTAssertEqual(network.architecture.layers.map(\.name), ["0", "1", "2"])
+        XCTAssertEqual(network.architecture.outputActivation, .softmax)
+        let dense = try XCTUnwrap(network.layers[2] as? Dense)
+        XCTAssertEqual(dense.weight.values, [1, 4, 2, 5, 3, 6], "MatMul [in, out] becomes dense [out, in]")
+        XCTAssertEqual(dense.bias?.values, [0.5, -0.5, 0])
+    }
+
+    func testUnsqueezeAfterReductionAndSumMakeAGraph() throws {
+        // ReduceSum (keepdims 0) → Unsqueeze → Flatten → Sigmoid on two scalar outputs: a sum node, so a graph, and a
+        // sigmoid output activation over both heads.
+        var sum = node("/m/ReduceSum", "ReduceSum", ["c", "axes"], ["r"])
+        sum.attribute = [int("keepdims", 0)]
+        let nodes = [sum, node("/m/Unsqueeze", "Unsqueeze", ["r", "axes"], ["u"]), node("/m/Flatten", "Flatten", ["u"], ["f"]),
+                     node("/m/p/Sigmoid", "Sigmoid", ["f"], ["p"]), node("/m/q/Sigmoid", "Sigmoid", ["r"], ["q"])]
+        var model = tinyModel(nodes, outputs: ["p", "q"])
+        model.graph.initializer.append(initializer("axes", [1], ints: [2]))
+        let network = try ONNXImporter().importModel(data: try model.serializedData(), path: "tiny.onnx")
+        XCTAssertTrue(network.architecture.isGraph)
+        XCTAssertEqual(network.architecture.layers.map(\.kind), [.conv1d, .sum])
+        XCTAssertEqual(network.outputs, ["p.0", "p.1", "q.0", "q.1"])
+        XCTAssertEqual(network.architecture.outputActivation, .sigmoid)
+        // Softmax over one of two scalar outputs has no output activation to become.
+        var softmax = model
+        softmax.graph.node[5].opType = "Softmax"
+        let message = try importError(softmax)
+        XCTAssertTrue(message.contains("node '/m/q/Sigmoid' (Softmax): softmax is supported only as the final output activation"), message)
+    }
+
     func testTinyGraphImports() throws {
         let model = try ONNXImporter().importModel(data: try tinyModel([node("/m/relu/Relu", "Relu", ["c"], ["y"])], outputs: ["y"]).serializedData(),
                                                    path: "tiny.onnx")

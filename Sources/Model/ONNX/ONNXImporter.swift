@@ -308,7 +308,7 @@ struct ONNXGraphConverter {
         case "Conv":
             let x = try data(0), weight = try floats(1), bias = try optionalFloats(2)
             try sequence(x)
-            guard weight.shape.count == 3 else { throw ModelError("\(label): weight must be [out, in, kernel]") }
+            guard weight.shape.count == 3, !weight.shape.contains(0) else { throw ModelError("\(label): weight must be [out, in, kernel], got \(weight.shape)") }
             guard (a.int("group") ?? 1) == 1 else { throw ModelError("\(label): grouped convolutions are not supported") }
             if let kernel = a.ints("kernel_shape"), kernel != [weight.shape[2]] {
                 throw ModelError("\(label): kernel_shape \(kernel) does not match the weight's \(weight.shape)")
@@ -355,6 +355,7 @@ struct ONNXGraphConverter {
                 throw ModelError("\(label): scale, bias, mean and variance differ in size")
             }
             if let negative = variance.values.firstIndex(where: { $0 < 0 }) { throw ModelError("\(label): variance is negative at channel \(negative)") }
+            guard scale.count > 0 else { throw ModelError("\(label): no channels") }
             var spec = LayerSpec(kind: .batchnorm1d, name: name)
             spec.numFeatures = scale.count
             spec.eps = Double(a.float("epsilon") ?? 1e-5)
@@ -574,6 +575,7 @@ struct ONNXGraphConverter {
     }
 
     private mutating func dense(_ x: ONNXData, weight: Tensor, bias: Tensor?, label: String, name: String) throws -> ONNXData {
+        guard !weight.shape.contains(0) else { throw ModelError("\(label): weight of shape \(weight.shape) is empty") }
         var spec = LayerSpec(kind: .dense, name: name)
         spec.outFeatures = weight.shape[0]
         spec.inFeatures = weight.shape[1]

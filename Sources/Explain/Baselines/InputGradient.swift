@@ -84,6 +84,11 @@ public enum InputGradient {
             }
             if let replaced = rule(index, gradient) {
                 gradient = replaced
+            } else if let conv = node.layer as? Conv1d {
+                // Wᵀg alone (the direct kernel where it applies): the weights' gradients are not needed here.
+                gradient = conv.transposed(gradient, inputLength: model.shapes[node.inputs[0]][1], compute: compute)
+            } else if let dense = node.layer as? Dense {
+                gradient = dense.transposed(gradient, compute: compute)
             } else if let norm = node.layer as? BatchNorm1d {
                 let scale = norm.affine.scale
                 let length = gradient.shape.count == 3 ? gradient.shape[2] : 1

@@ -106,7 +106,8 @@ public struct Attributor: Sendable {
             let worst = result.worstDelta
             checks.worstConvergenceDelta = (worst.absolute, worst.relative)
             checks.pairs = result.deltas.count
-            checks.pairsBeyondTolerance = zip(result.deltas, result.outputDifferences).filter { $0 > 1e-3 * max($1, 1e-12) }.count
+            checks.pairsBeyondTolerance = zip(result.deltas, result.outputDifferences)
+                .filter { $0 > AttributionChecks.convergenceTolerance * max($1, AttributionChecks.smallestDifference) }.count
             return Attribution(relevance: result.projected, hypothetical: hypothetical ? result.hypothetical : nil,
                                references: refs, checks: checks)
         }
@@ -147,10 +148,16 @@ public struct AttributionChecks: Sendable {
     public var orphanedNeurons = 0
     public var worstLayerMassChange = 0.0
     /// DeepLIFT/SHAP: the worst |Σ (x − ref)·m − (f(x) − f(ref))| over window–reference pairs, absolute and relative
-    /// to the pair's |f(x) − f(ref)|, and how many pairs pass 1e-3 of their output difference.
+    /// to the pair's |f(x) − f(ref)|, and how many pairs pass `convergenceTolerance` of their output difference.
     public var worstConvergenceDelta: (absolute: Float, relative: Float) = (0, 0)
     public var pairs = 0
     public var pairsBeyondTolerance = 0
+
+    /// A pair is flagged when its delta passes this fraction of its output difference…
+    public static let convergenceTolerance: Float = 1e-3
+    /// …taken as at least this much, so that float32 rounding (about 1e-6 over a window) does not flag pairs whose
+    /// outputs barely differ.
+    public static let smallestDifference: Float = 1e-2
 
     public init() {}
 

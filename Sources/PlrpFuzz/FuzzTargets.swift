@@ -13,7 +13,16 @@ enum FuzzTargets {
         "bed": { data in _ = try? RegionFile.parse(String(decoding: data, as: UTF8.self), path: "fuzz.bed", narrowPeak: false) },
         "narrowpeak": { data in _ = try? RegionFile.parse(String(decoding: data, as: UTF8.self), path: "fuzz.narrowPeak", narrowPeak: true) },
         "safetensors": { data in _ = try? ModelFile.load(data: data, path: "fuzz.safetensors") },
-        "architecture": { data in _ = try? Architecture(json: String(decoding: data, as: UTF8.self)) },
+        // Parsed, then built as a graph (wiring, cycles, shapes) when its parameters are small enough to allocate.
+        "architecture": { data in
+            guard let architecture = try? Architecture(json: String(decoding: data, as: UTF8.self)) else { return }
+            let weights = architecture.layers.reduce(0.0) { total, spec in
+                total + Double(spec.inChannels) * Double(spec.outChannels) * Double(spec.kernelSize)
+                    + Double(spec.inFeatures) * Double(spec.outFeatures) + Double(spec.numFeatures)
+            }
+            guard weights < 1e6, architecture.inputLength <= 4096, architecture.layers.count <= 256 else { return }
+            _ = try? ModelBuilder.initialised(architecture, seed: 1)
+        },
         // From memory with no folder: external data is refused, never looked for on disk.
         "onnx": { data in _ = try? ONNXImporter().importModel(data: data, path: "fuzz.onnx", externalDataFolder: nil) },
         "meme": { data in _ = try? MEMEFile.parse(String(decoding: data, as: UTF8.self), path: "fuzz.meme") },

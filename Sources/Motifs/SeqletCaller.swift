@@ -33,8 +33,13 @@ public struct SeqletCaller: Sendable {
     }
 
     public func call(_ data: ExplainedWindows) -> Result {
-        let width = min(window, data.length)
-        let scores = (0..<data.count).map { data.baseScores(row: $0) }
+        call(scores: (0..<data.count).map { data.baseScores(row: $0) }, length: data.length)
+    }
+
+    /// The same call on per-base scores (channel sums) given row by row, each row `length` values long: for callers
+    /// that keep only the scores of many windows rather than their one-hot and relevance arrays.
+    public func call(scores: [[Float]], length: Int) -> Result {
+        let width = min(window, length)
         var seqlets: [Seqlet] = []
         var thresholds: [Seqlet.Sign: Float] = [:]
         for sign in [Seqlet.Sign.positive, .negative] {
@@ -52,7 +57,7 @@ public struct SeqletCaller: Sendable {
             thresholds[sign] = threshold
             guard threshold.isFinite else { continue }
             for (r, sums) in observed.enumerated() {
-                seqlets += extract(row: r, sums: sums, threshold: threshold, width: width, length: data.length, sign: sign)
+                seqlets += extract(row: r, sums: sums, threshold: threshold, width: width, length: length, sign: sign)
             }
         }
         return Result(seqlets: seqlets, thresholds: thresholds)

@@ -2,7 +2,7 @@
 import PackageDescription
 
 // The pipeline reads left to right: GenomeIO → Encoding → (Model → Explain →) Tracks/Motifs.
-// `plrp` only wires the modules together.
+// Pipeline holds the jobs that chain them; `plrp` parses options, calls Pipeline and prints.
 let package = Package(
     name: "plrp",
     products: [
@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Explain", targets: ["Explain"]),
         .library(name: "Tracks", targets: ["Tracks"]),
         .library(name: "Motifs", targets: ["Motifs"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,10 +39,12 @@ let package = Package(
         .target(name: "Explain", dependencies: ["Encoding", "Model"]),
         .target(name: "Tracks", dependencies: ["CHTSlib", "CBigWig", "GenomeIO", "Encoding"]),
         .target(name: "Motifs", dependencies: ["Encoding", "Model", "Tracks"]),
+        // The pipeline as a library: inputs, explain jobs and their sinks, motifs, runs, shard merges and queries.
+        .target(name: "Pipeline", dependencies: ["GenomeIO", "Encoding", "Model", "Explain", "Tracks", "Motifs"]),
         .executableTarget(
             name: "plrp",
             dependencies: [
-                "CKernels", "CPlatform", "GenomeIO", "Encoding", "Model", "Explain", "Tracks", "Motifs",
+                "CKernels", "CPlatform", "GenomeIO", "Encoding", "Model", "Explain", "Tracks", "Motifs", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,6 +59,7 @@ let package = Package(
         .testTarget(name: "ExplainTests", dependencies: ["Explain", "Model", "GenomeIO", "Encoding", "Tracks", "TestSupport"]),
         .testTarget(name: "TracksTests", dependencies: ["Tracks", "GenomeIO", "TestSupport"]),
         .testTarget(name: "MotifsTests", dependencies: ["Motifs", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["GenomeIO", "Encoding", "Model", "Tracks", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

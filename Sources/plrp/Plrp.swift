@@ -1,8 +1,9 @@
 import ArgumentParser
+import Pipeline
 
 /// The root of the command tree; each subcommand lives in `Commands/`.
 struct Plrp: ParsableCommand {
-    static let version = "0.1.0"
+    static let version = plrpVersion
 
     static let configuration = CommandConfiguration(
         commandName: "plrp",

@@ -2,6 +2,7 @@ import ArgumentParser
 import Encoding
 import Foundation
 import GenomeIO
+import Pipeline
 import Tracks
 
 /// `plrp encode`: one-hot arrays per window, for checks and interop.
@@ -26,7 +27,7 @@ struct Encode: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let sequences = try SequenceInput(input, defaultWindow: nil)
+        let sequences = try SequenceInput(input.inputDescription, defaultWindow: nil)
         let encoder = OneHotEncoder(policy: input.iupac)
         let length = sequences.windowLength
         var values: [Float] = []
@@ -69,8 +70,8 @@ struct Encode: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
 
         var manifest = Manifest(command: "encode")
-        manifest.parameters = input.manifestParameters(window: length)
-        for file in input.inputFiles { try manifest.addInput(file) }
+        manifest.parameters = input.inputDescription.manifestParameters(window: length)
+        for file in input.inputDescription.inputFiles { try manifest.addInput(file) }
         manifest.results = ["windows": arrays.rows, "bases": bases]
         manifest.timings = ["total": seconds]
         try manifest.write(to: manifestPath)

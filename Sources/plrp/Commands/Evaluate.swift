@@ -4,9 +4,11 @@ import Explain
 import Foundation
 import GenomeIO
 import Model
+import Pipeline
 import Tracks
 
-/// `plrp evaluate`: the explanation metrics of SPEC §5.3 for LRP, PLRP-λ/M over a grid of p, and the baselines.
+/// `plrp evaluate`: explanation metrics (faithfulness, sparsity, robustness, agreement with ISM) for LRP, PLRP-λ/M over a
+/// grid of p, and the baselines.
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explanation metrics (RMA, Gini, AOPC, max-sensitivity, ISM agreement, time) for LRP, PLRP and baselines.",

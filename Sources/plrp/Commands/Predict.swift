@@ -3,6 +3,7 @@ import Encoding
 import Foundation
 import GenomeIO
 import Model
+import Pipeline
 import Tracks
 
 /// `plrp predict`: model outputs per window.
@@ -34,7 +35,7 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         let network = try ModelFile.load(path: model)
-        let sequences = try SequenceInput(input, defaultWindow: network.inputLength)
+        let sequences = try SequenceInput(input.inputDescription, defaultWindow: network.inputLength)
         let length = network.inputLength
         guard sequences.windowLength == length else {
             throw UsageError("--window \(sequences.windowLength) does not match the model's input length, \(length)")

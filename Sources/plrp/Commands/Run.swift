@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GenomeIO
+import Pipeline
 import Tracks
 
 /// `plrp run`: the whole pipeline — explain with PLRP into genome tracks, then motifs — into one folder.
@@ -35,11 +36,7 @@ struct Run: ParsableCommand {
     @Option(help: "Distance between window starts.")
     var step: Int = 150
 
-    @Option(help: "PLRP: fraction of relevance mass pruned per layer (0: plain LRP).")
-    var prune: String = "0.5"
-
-    @Option(help: "PLRP variant: lambda or m.")
-    var plrp: String = "lambda"
+    @OptionGroup(title: "Method") var method: MethodOptions
 
     @Option(help: "Run only part I of N of the windows (1-based); no motifs, `plrp merge` joins the parts.")
     var shard: String?
@@ -61,58 +58,25 @@ struct Run: ParsableCommand {
         let fasta = try self.fasta ?? ShippedData.path(ShippedData.genome, instead: "--fasta")
         let model = try self.model ?? ShippedData.path(ShippedData.model, instead: "--model")
         let database = try self.database ?? ShippedData.path(ShippedData.database, instead: "--database")
-        var regionArguments = regions.flatMap { ["--region", $0] } + (regionsFile.map { ["--regions", $0] } ?? [])
-        if regionArguments.isEmpty && self.fasta == nil { regionArguments = ["--region", ShippedData.region] }
-        // What decides the results; the output folder and thread count do not.
-        var jobArguments = ["--fasta", fasta, "--model", model, "--step", "\(step)", "--prune", prune, "--plrp", plrp] + regionArguments
-        if let shard { jobArguments += ["--shard", shard] }
-        let explain = try ExplainCommand.parse(jobArguments + ["--threads", "\(threads)", "-o", out] + (quiet ? ["--quiet"] : []))
-        let motifs = try MotifsCommand.parse(["--input", out, "--database", database, "-o", out])
+        var input = InputDescription.genome(fasta, regions: regions, step: step)
+        input.regionsFile = regionsFile
+        if regions.isEmpty && regionsFile == nil && self.fasta == nil { input.regions = [ShippedData.region] }
+        var explain = ExplainJob(input: input, model: model, method: method.configuration(defaultPrune: "0.5"))
+        explain.shard = try ExplainCommand.shard(shard)
+        explain.threads = threads
+        let job = RunJob(explain: explain, motifs: MotifsJob(database: database))
 
-        let inputs = [fasta, model] + (shard == nil ? [database] : []) + (regionsFile.map { [$0] } ?? [])
-        let job = try Self.job(arguments: jobArguments + (shard == nil ? ["--database", database] : []), inputs: inputs)
-        if !force, Self.finished(job: job, in: out) {
+        let identity = try job.identity()
+        if !force, RunJob.isFinished(identity, in: out) {
             if !quiet { Console.note("\(out) already holds this job's results (same parameters and inputs); --force recomputes") }
             return
         }
-
         let folder = try OutputDirectory(path: out)
-        let explained = try explain.execute(into: folder)
-        var manifest = Manifest(command: "run")
-        manifest.parameters = explained.parameters
-        manifest.parameters["job"] = job
-        manifest.results = explained.results
-        manifest.timings = ["explain": explained.seconds]
-        var found: MotifsCommand.Report?
-        if shard == nil {
-            let arrays = MotifsCommand.ExplainArrays(staged: folder)
-            let report = try motifs.execute(from: arrays, into: folder)
-            manifest.parameters["motifs"] = report.parameters
-            manifest.results["motifs"] = report.results
-            manifest.timings["motifs"] = report.seconds
-            found = report
-        }
-        for file in inputs { try manifest.addInput(file) }
-        manifest.timings["total"] = Date().timeIntervalSince(started)
-        try manifest.write(to: folder.stage("manifest.json"))
-        try folder.commit()
-        if !quiet { print(summary(explained, found, seconds: Date().timeIntervalSince(started))) }
+        let report = try job.run(into: folder, identity: identity, started: started, progress: Progress(unit: "windows", enabled: !quiet))
+        if !quiet { print(summary(report.explain, report.motifs, seconds: Date().timeIntervalSince(started))) }
     }
 
-    /// The job's identity: its explain arguments and the checksums of its inputs.
-    static func job(arguments: [String], inputs: [String]) throws -> String {
-        try (arguments + inputs.map { "md5:" + (try FileChecksum.md5(path: $0)) }).joined(separator: " ")
-    }
-
-    /// Whether `folder` holds the complete results of `job` (its manifest says so and the files it lists exist).
-    static func finished(job: String, in folder: String) -> Bool {
-        guard Manifest.parameters(inFolder: folder)?["job"] as? String == job else {
-            return false
-        }
-        return ["ohe.npz", "attr.npz", "windows.bed"].allSatisfy { FileManager.default.fileExists(atPath: PathName.join(folder, $0)) }
-    }
-
-    private func summary(_ explained: ExplainCommand.Report, _ motifs: MotifsCommand.Report?, seconds: Double) -> String {
+    private func summary(_ explained: ExplainReport, _ motifs: MotifsReport?, seconds: Double) -> String {
         var lines = ["plrp run: \(explained.summary(out: out))"]
         if let motifs {
             lines.append("  motifs: \(motifs.summary)")

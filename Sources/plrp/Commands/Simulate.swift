@@ -3,6 +3,7 @@ import Foundation
 import GenomeIO
 import Model
 import Motifs
+import Pipeline
 import Tracks
 
 /// `plrp simulate`: sequences with motifs planted at known places, for training and checking explanations.

@@ -3,6 +3,7 @@ import Encoding
 import Foundation
 import GenomeIO
 import Model
+import Pipeline
 import Tracks
 
 extension OutputActivation: ExpressibleByArgument {}
@@ -97,9 +98,12 @@ struct Train: ParsableCommand {
     func run() throws {
         let started = Date()
         var random = SeededRandom(seed: seed)
-        let examples = try fasta != nil ? genomeExamples(random: &random) : sequenceExamples()
-        let withShuffled = try addShuffledNegatives(examples, random: &random)
-        let (training, validation) = try split(withShuffled, random: &random)
+        let examples = try fasta != nil
+            ? TrainingExamples.fromGenome(fasta: fasta!, positives: positives!, negatives: negatives, window: window, random: &random)
+            : TrainingExamples.fromRecords(sequences!, labels: labels!)
+        let withShuffled = try TrainingExamples.addingShuffledNegatives(examples, count: shuffledNegatives, random: &random)
+        let (training, validation) = try TrainingExamples.split(withShuffled, holdout: holdout, validationFraction: validationFraction,
+                                                                random: &random, path: sequences ?? fasta ?? "")
 
         let length = withShuffled.length
         let design: Architecture
@@ -153,7 +157,7 @@ struct Train: ParsableCommand {
         guard modelFile.stagingPath != nil else { throw UsageError("-o must name a file") }
         try modelFile.write(ModelFile.encode(result.model))
         let document: [String: Any] = [
-            "plrp_version": Plrp.version,
+            "plrp_version": plrpVersion,
             "arguments": Array(CommandLine.arguments.dropFirst()),
             "examples": ["training": training.count, "validation": validation.count],
             "best_epoch": result.bestEpoch,

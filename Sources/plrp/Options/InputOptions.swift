@@ -2,11 +2,12 @@ import Foundation
 import ArgumentParser
 import Encoding
 import GenomeIO
+import Pipeline
 
 extension EdgePolicy: ExpressibleByArgument {}
 extension IUPACPolicy: ExpressibleByArgument {}
 
-/// Where sequence comes from; shared by every command that reads sequence (SPEC §8).
+/// Where sequence comes from; shared by every command that reads sequence.
 struct InputOptions: ParsableArguments {
     @Option(help: "Reference genome, FASTA (plain or BGZF); .fai/.gzi are built when missing.")
     var fasta: String?
@@ -67,26 +68,28 @@ struct InputOptions: ParsableArguments {
         _ = try Self.flags(requireFlags, option: "--require-flags")
     }
 
-    /// The sequence-input parameters every manifest records, for windows of `window` bases.
-    func manifestParameters(window: Int) -> [String: Any] {
-        ["window": window, "step": step ?? window, "edges": edges.rawValue, "iupac": iupac.rawValue,
-         "regions": regionTexts, "regions_file": regionsFile ?? NSNull(), "channel_order": "ACGT",
-         "min_mapq": minMapq, "exclude_flags": excludeFlags, "require_flags": requireFlags]
-    }
-
-    /// The files read, for the manifest's checksums.
-    var inputFiles: [String] { [fasta, bam, reference, sequences, regionsFile].compactMap { $0 } }
-
-    var readFilter: ReadFilter {
-        ReadFilter(minMappingQuality: minMapq,
-                   excludedFlags: (try? Self.flags(excludeFlags, option: "")) ?? ReadFilter.defaultExcludedFlags,
-                   requiredFlags: (try? Self.flags(requireFlags, option: "")) ?? 0)
+    /// The input as the library takes it.
+    var inputDescription: InputDescription {
+        let source: InputDescription.Source
+        if let sequences { source = .sequences(sequences) } else if let bam { source = .bam(bam, reference: reference) } else { source = .fasta(fasta ?? "") }
+        var description = InputDescription(source)
+        description.regions = regionTexts
+        description.regionsFile = regionsFile
+        description.window = window
+        description.step = step
+        description.edges = edges
+        description.iupac = iupac
+        description.minMappingQuality = minMapq
+        description.excludeFlags = excludeFlags
+        description.requireFlags = requireFlags
+        return description
     }
 
     static func flags(_ text: String, option: String) throws -> UInt16 {
-        let lower = text.lowercased()
-        let value = lower.hasPrefix("0x") ? UInt16(lower.dropFirst(2), radix: 16) : UInt16(lower)
-        guard let value else { throw ValidationError("\(option) must be a flag value such as 3844 or 0xF04, got '\(text)'") }
-        return value
+        do {
+            return try InputDescription.flags(text, option: option)
+        } catch let error as PipelineError {
+            throw ValidationError(error.message)
+        }
     }
 }

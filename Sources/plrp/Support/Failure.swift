@@ -1,18 +1,14 @@
 import ArgumentParser
 import Foundation
-import Explain
-import GenomeIO
-import Model
-import Motifs
-import Tracks
+import Pipeline
 
-/// A usage problem found while wiring the command (exit code 2).
+/// A usage problem found by a command outside the library (exit code 2).
 struct UsageError: Error, CustomStringConvertible {
     let description: String
     init(_ message: String) { description = message }
 }
 
-/// A data problem found while wiring the command (exit code 1).
+/// A data problem found by a command outside the library (exit code 1).
 struct DataError: Error, CustomStringConvertible {
     let description: String
     init(_ message: String) { description = message }
@@ -37,21 +33,14 @@ enum Failure {
     }
 
     static func report(_ error: Error) -> Int32 {
+        if let (kind, message) = PipelineError.classify(error) {
+            return fail(message, code: kind == .usage ? 2 : 1)
+        }
         switch error {
-        case let error as GenomeIOError:
-            return fail(error.message, code: error.kind == .usage ? 2 : 1)
         case let error as UsageError:
             return fail(error.description, code: 2)
         case let error as DataError:
             return fail(error.description, code: 1)
-        case let error as TracksError:
-            return fail(error.message, code: 1)
-        case let error as ModelError:
-            return fail(error.message, code: 1)
-        case let error as ExplainError:
-            return fail(error.message, code: 2)
-        case let error as MotifsError:
-            return fail(error.message, code: 1)
         default:
             let code = Plrp.exitCode(for: error)
             if code == .success {

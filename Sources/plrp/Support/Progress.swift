@@ -1,22 +1,21 @@
 import Foundation
+import Pipeline
 
 /// A progress line on stderr — done/total, rate and ETA — redrawn at most five times a second, and only when stderr
 /// is a terminal (never in logs or pipes); `--quiet` turns it off.
-final class Progress {
-    private let total: Int?
+final class Progress: ProgressObserver {
     private let unit: String
     private let enabled: Bool
     private let started = Date()
     private var lastDrawn = Date.distantPast
     private var drawn = false
 
-    init(total: Int?, unit: String, enabled: Bool) {
-        self.total = total
+    init(unit: String, enabled: Bool) {
         self.unit = unit
         self.enabled = enabled && isatty(STDERR_FILENO) == 1
     }
 
-    func advance(to done: Int) {
+    func advance(to done: Int, of total: Int?) {
         guard enabled, Date().timeIntervalSince(lastDrawn) >= 0.2 else { return }
         lastDrawn = Date()
         let elapsed = max(Date().timeIntervalSince(started), 1e-9)

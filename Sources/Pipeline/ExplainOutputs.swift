@@ -5,15 +5,14 @@ import GenomeIO
 import Model
 import Tracks
 
-/// Everything `plrp explain` writes per window, staged in its output folder: the arrays, windows.bed, the genome
-/// tracks and, for reads, reads.bed.
-final class ExplainOutputs {
+/// Everything `plrp explain` writes per window, staged in its output folder: ohe.npz and attr.npz (and
+/// hypothetical.npz, references.npz when asked for), windows.bed, the genome tracks and, for reads, reads.bed.
+public final class ExplainOutputs: ExplanationSink {
     /// Where track values come from: streamed as windows are explained, or — when windows arrive out of genome order —
     /// read back from attr.npz in sorted order once it is complete.
-    enum TrackFeed { case none, streamed, sortedAfterwards }
+    public enum TrackFeed: Sendable { case none, streamed, sortedAfterwards }
 
     private let sequences: SequenceInput
-    private let outputs: [String]
     private let length: Int
     private let oneHot: NPZWriter
     private let attributions: NPZWriter
@@ -24,15 +23,14 @@ final class ExplainOutputs {
     private let bed: TextFile
     private let reads: TextFile?
     private let tracks: [GenomeTrack]
-    private let feed: TrackFeed
+    public let feed: TrackFeed
     /// For `sortedAfterwards`: each window's contig index, start, end and first row.
     private var placed: [GenomeTrack.StoredWindow] = []
 
     /// - Parameter references: references per window to write (`references.npz`, `[N, R, 4, L]`), or nil.
-    init(folder: OutputDirectory, sequences: SequenceInput, outputs: [String], length: Int, tracks: [GenomeTrack],
-         feed: TrackFeed, perRead: Bool, hypothetical: Bool = false, references: Int? = nil) throws {
+    public init(folder: OutputDirectory, sequences: SequenceInput, length: Int, tracks: [GenomeTrack],
+                feed: TrackFeed, perRead: Bool, hypothetical: Bool = false, references: Int? = nil) throws {
         self.sequences = sequences
-        self.outputs = outputs
         self.length = length
         oneHot = try NPZWriter(path: folder.stage("ohe.npz"), rowShape: [4, length])
         attributionsPath = folder.stage("attr.npz")
@@ -46,17 +44,15 @@ final class ExplainOutputs {
         self.feed = feed
     }
 
-    var rows: Int { attributions.rows }
+    /// Rows written to attr.npz so far.
+    public var rows: Int { attributions.rows }
 
-    /// One batch: `results` holds, per explained target by name (nil: each window's top output), its attribution
-    /// (relevance `[N, 4, L]`, and the hypothetical map and references when asked for); `placements` the batch's read
-    /// placements (BAM input; `SequenceInput` moves on to the next batch meanwhile).
-    func write(batch: Tensor, windows: [Window], placements: [ReadPlacement],
-               results: [(task: String?, attribution: Attribution)]) throws {
+    public func write(_ batch: ExplainedBatch) throws {
         let row = 4 * length
+        let results = batch.results, windows = batch.windows, placements = batch.placements
         let suffixed = results.count > 1
         if !suffixed {
-            try oneHot.append(batch.values)
+            try oneHot.append(batch.oneHot.values)
             try attributions.append(results[0].attribution.relevance.values)
             if let h = results[0].attribution.hypothetical { try hypothetical?.append(h.values) }
             if let r = results[0].attribution.references { try references?.append(r.values) }
@@ -68,9 +64,9 @@ final class ExplainOutputs {
             }
             for (t, result) in results.enumerated() {
                 let values = result.attribution.relevance.values[(w * row)..<((w + 1) * row)]
-                let suffix = suffixed ? result.task : nil
+                let suffix = suffixed ? result.target : nil
                 if suffixed {
-                    try oneHot.append(Array(batch.values[(w * row)..<((w + 1) * row)]))
+                    try oneHot.append(Array(batch.oneHot.values[(w * row)..<((w + 1) * row)]))
                     try attributions.append(Array(values))
                     if let h = result.attribution.hypothetical { try hypothetical?.append(Array(h.values[(w * row)..<((w + 1) * row)])) }
                     if let r = result.attribution.references {
@@ -96,7 +92,7 @@ final class ExplainOutputs {
     }
 
     /// Completes every file; sorted-afterwards tracks are made here from the finished attr.npz.
-    func finish() throws {
+    public func finish() throws {
         try oneHot.finish()
         try attributions.finish()
         try hypothetical?.finish()

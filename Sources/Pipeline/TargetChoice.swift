@@ -1,14 +1,14 @@
 import Model
 
-/// Which output a run explains, from `--target`: a scalar output by name or flat index, a head by name (a profile
-/// head as a whole; a scalar head with one value, or all its values where `all` is allowed), every scalar output
-/// (`all`), or the top logit of each window when the option is absent and the model is a softmax classifier (the
-/// first scalar output otherwise).
-struct TargetChoice {
+/// Which output a job explains: a scalar output by name or flat index, a head by name (a profile head as a whole; a
+/// scalar head with one value, or all its values where `all` is allowed), every scalar output (`all`), or the top
+/// logit of each window when no target is named and the model is a softmax classifier (the first scalar output
+/// otherwise).
+public struct TargetChoice: Sendable {
     /// The explained targets, or nil for the top logit per window.
-    let fixed: [Target]?
+    public let fixed: [Target]?
 
-    init(_ target: String?, network: Network, allowAll: Bool) throws {
+    public init(_ target: String?, network: Network, allowAll: Bool) throws {
         let outputs = network.outputs
         guard let target else {
             fixed = network.architecture.outputActivation == .softmax || outputs.isEmpty
@@ -26,21 +26,26 @@ struct TargetChoice {
             } else if allowAll {
                 fixed = head.outputs.indices.map { .scalar(head.offset + $0) }
             } else {
-                throw UsageError("--target '\(target)' is a head of \(head.outputs.count) outputs: name one (\(head.outputs.joined(separator: ", ")))")
+                throw PipelineError.usage("--target '\(target)' is a head of \(head.outputs.count) outputs: name one (\(head.outputs.joined(separator: ", ")))")
             }
         } else if let index = Int(target), outputs.indices.contains(index) {
             fixed = [.scalar(index)]
         } else {
             let profiles = network.profileHeads.map(\.name)
-            throw UsageError("--target '\(target)' is not an output of the model (\(outputs.joined(separator: ", ")))\(profiles.isEmpty ? "" : ", a profile head (\(profiles.joined(separator: ", ")))"), an index below \(outputs.count)\(allowAll ? ", or all" : "")")
+            throw PipelineError.usage("--target '\(target)' is not an output of the model (\(outputs.joined(separator: ", ")))\(profiles.isEmpty ? "" : ", a profile head (\(profiles.joined(separator: ", ")))"), an index below \(outputs.count)\(allowAll ? ", or all" : "")")
         }
     }
 
-    /// The single explained target, or nil for the top logit per window (for commands that explain one output).
-    var single: Target? { fixed?.first }
+    /// The single explained target, or nil for the top logit per window (for jobs that explain one output).
+    public var single: Target? { fixed?.first }
+
+    /// The explained targets' names, for manifests.
+    public func names(_ network: Network) -> [String] {
+        fixed.map { $0.map(network.name(of:)) } ?? ["top logit per window"]
+    }
 
     /// Each window's top-logit output.
-    static func topLogits(_ network: Network, _ batch: Tensor, compute: Compute) -> [Target] {
+    public static func topLogits(_ network: Network, _ batch: Tensor, compute: Compute) -> [Target] {
         let logits = network.logits(batch, compute: compute)
         let width = network.outputs.count
         return (0..<batch.shape[0]).map { i in
@@ -49,7 +54,7 @@ struct TargetChoice {
     }
 
     /// Per-window targets for one fixed target (or the top logits when `target` is nil).
-    static func perWindow(_ target: Target?, _ network: Network, _ batch: Tensor, compute: Compute) -> [Target] {
+    public static func perWindow(_ target: Target?, _ network: Network, _ batch: Tensor, compute: Compute) -> [Target] {
         target.map { Array(repeating: $0, count: batch.shape[0]) } ?? topLogits(network, batch, compute: compute)
     }
 }

@@ -4,23 +4,28 @@ import GenomeIO
 import Model
 
 /// Labelled training sequences before encoding: names, bases back to back, labels row by row.
-struct LabelledSequences {
-    var tasks: [String]
-    var length: Int
-    var names: [String] = []
-    var bases: [UInt8] = []
-    var labels: [Float] = []
+public struct LabelledSequences: Sendable {
+    public var tasks: [String]
+    public var length: Int
+    public var names: [String] = []
+    public var bases: [UInt8] = []
+    public var labels: [Float] = []
 
-    var count: Int { names.count }
+    public init(tasks: [String], length: Int) {
+        self.tasks = tasks
+        self.length = length
+    }
 
-    mutating func append(name: String, bases more: [UInt8], labels row: [Float]) {
+    public var count: Int { names.count }
+
+    public mutating func append(name: String, bases more: [UInt8], labels row: [Float]) {
         names.append(name)
         bases.append(contentsOf: more)
         labels.append(contentsOf: row)
     }
 
-    /// The one-hot training set of the examples at `indices`.
-    func encoded(_ indices: [Int], path: String) throws -> TrainingSet {
+    /// The one-hot training set of the examples at `indices`; `path` names the input in errors.
+    public func encoded(_ indices: [Int], path: String) throws -> TrainingSet {
         var chosen: [UInt8] = []
         chosen.reserveCapacity(indices.count * length)
         var rows: [Float] = []
@@ -30,36 +35,40 @@ struct LabelledSequences {
         }
         var values: [Float] = []
         if let bad = OneHotEncoder().encode(chosen, count: indices.count, length: length, appendingTo: &values) {
-            throw DataError("'\(path)': invalid sequence character in '\(names[indices[bad / length]])' at offset \(bad % length)")
+            throw PipelineError.data("'\(path)': invalid sequence character in '\(names[indices[bad / length]])' at offset \(bad % length)")
         }
         return TrainingSet(inputs: Tensor(shape: [indices.count, 4, length], values: values), labels: rows, tasks: tasks.count)
     }
 }
 
-extension Train {
-    /// `--sequences` + `--labels`: every record must be labelled, all of one length.
-    func sequenceExamples() throws -> LabelledSequences {
-        let table = try LabelTable(path: labels!)
-        let records = try FastaRecords(path: sequences!)
+/// The examples `plrp train` fits: labelled records, or windows of a genome (positives, and given or sampled
+/// negatives), optionally with shuffled negatives, split into training and validation sets.
+public enum TrainingExamples {
+    /// Records of `sequences` labelled by the TSV `labels`: every record must be labelled, all of one length.
+    public static func fromRecords(_ sequences: String, labels: String) throws -> LabelledSequences {
+        let table = try LabelTable(path: labels)
+        let records = try FastaRecords(path: sequences)
         var result: LabelledSequences? = nil
         while let record = try records.next() {
             guard let row = table.labels(of: record.name) else {
-                throw DataError("\(sequences!):\(record.line): sequence '\(record.name)' has no row in '\(labels!)'")
+                throw PipelineError.data("\(sequences):\(record.line): sequence '\(record.name)' has no row in '\(labels)'")
             }
             if result == nil { result = LabelledSequences(tasks: table.tasks, length: record.bases.count) }
             guard record.bases.count == result!.length else {
-                throw DataError("\(sequences!):\(record.line): sequence '\(record.name)' has \(record.bases.count) bases, the first has \(result!.length); training sequences must share one length")
+                throw PipelineError.data("\(sequences):\(record.line): sequence '\(record.name)' has \(record.bases.count) bases, the first has \(result!.length); training sequences must share one length")
             }
             result!.append(name: record.name, bases: record.bases, labels: Array(row))
         }
-        guard let result else { throw DataError("sequences FASTA '\(sequences!)' holds no records") }
+        guard let result else { throw PipelineError.data("sequences FASTA '\(sequences)' holds no records") }
         return result
     }
 
-    /// `--fasta` + `--positives` (+ `--negatives` or sampled GC-matched background): one task, windows centred on
-    /// each region (its summit for narrowPeak), named `chrom:start-end(+)`.
-    func genomeExamples(random: inout SeededRandom) throws -> LabelledSequences {
-        let genome = try FastaFile(path: fasta!)
+    /// One task: windows of `window` bases centred on each region of `positives` (its summit for narrowPeak),
+    /// labelled 1, and on each of `negatives` or, without them, GC-matched background windows, labelled 0; named
+    /// `chrom:start-end(+)`.
+    public static func fromGenome(fasta: String, positives: String, negatives: String?, window: Int,
+                                  random: inout SeededRandom) throws -> LabelledSequences {
+        let genome = try FastaFile(path: fasta)
         func windows(_ path: String) throws -> [Window] {
             try RegionFile.read(path: path).map { entry in
                 let (region, _) = try entry.region.validated(against: genome.contigs, origin: entry.origin)
@@ -76,8 +85,8 @@ extension Train {
             buffer.append(contentsOf: repeatElement(UInt8(ascii: "N"), count: w.end - min(w.end, length)))
             examples.append(name: w.identifier(contigLength: length), bases: buffer, labels: [label])
         }
-        let positiveWindows = try windows(positives!)
-        guard !positiveWindows.isEmpty else { throw DataError("positives '\(positives!)' hold no regions") }
+        let positiveWindows = try windows(positives)
+        guard !positiveWindows.isEmpty else { throw PipelineError.data("positives '\(positives)' hold no regions") }
         var targets: [Double] = []
         for w in positiveWindows {
             try add(w, label: 1)
@@ -94,22 +103,25 @@ extension Train {
         return examples
     }
 
-    /// `--shuffled-negatives K`: K dinucleotide-shuffled copies of every positive, labelled 0, named `<name>|shuffle<k>`.
-    func addShuffledNegatives(_ examples: LabelledSequences, random: inout SeededRandom) throws -> LabelledSequences {
-        guard shuffledNegatives > 0 else { return examples }
-        guard examples.tasks.count == 1 else { throw UsageError("--shuffled-negatives needs single-task labels") }
+    /// `count` dinucleotide-shuffled copies of every positive, labelled 0, named `<name>|shuffle<k>`.
+    public static func addingShuffledNegatives(_ examples: LabelledSequences, count: Int,
+                                               random: inout SeededRandom) throws -> LabelledSequences {
+        guard count > 0 else { return examples }
+        guard examples.tasks.count == 1 else { throw PipelineError.usage("--shuffled-negatives needs single-task labels") }
         var result = examples
         for i in 0..<examples.count where examples.labels[i] == 1 {
             let bases = Array(examples.bases[(i * examples.length)..<((i + 1) * examples.length)])
-            for k in 0..<shuffledNegatives {
+            for k in 0..<count {
                 result.append(name: "\(examples.names[i])|shuffle\(k)", bases: DinucleotideShuffle.shuffle(bases, using: &random), labels: [0])
             }
         }
         return result
     }
 
-    /// Training and validation sets: by `--holdout` prefix, or a seeded random fraction.
-    func split(_ examples: LabelledSequences, random: inout SeededRandom) throws -> (TrainingSet, TrainingSet) {
+    /// Training and validation sets: the examples whose name starts with `holdout`, or a seeded random
+    /// `validationFraction`; `path` names the input in errors.
+    public static func split(_ examples: LabelledSequences, holdout: String?, validationFraction: Double,
+                             random: inout SeededRandom, path: String) throws -> (TrainingSet, TrainingSet) {
         var trainingIndices: [Int] = [], validationIndices: [Int] = []
         if let holdout {
             for i in 0..<examples.count {
@@ -122,9 +134,8 @@ extension Train {
             validationIndices = Array(order[..<cut]).sorted()
             trainingIndices = Array(order[cut...]).sorted()
         }
-        guard !validationIndices.isEmpty else { throw DataError("no example name starts with --holdout '\(holdout ?? "")'") }
-        guard !trainingIndices.isEmpty else { throw DataError("every example is in the validation set; nothing left to train on") }
-        let path = sequences ?? fasta ?? ""
+        guard !validationIndices.isEmpty else { throw PipelineError.data("no example name starts with --holdout '\(holdout ?? "")'") }
+        guard !trainingIndices.isEmpty else { throw PipelineError.data("every example is in the validation set; nothing left to train on") }
         return (try examples.encoded(trainingIndices, path: path), try examples.encoded(validationIndices, path: path))
     }
 }

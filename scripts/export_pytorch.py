@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes a torch.nn.Sequential to a plrp model file (safetensors, SPEC §4).
+"""Writes a torch.nn.Sequential to a plrp model file (safetensors; docs/formats.md).
 
 Use from Python:
     from export_pytorch import export, Exp, GlobalMaxPool, GlobalAvgPool
@@ -19,7 +19,7 @@ from torch import nn
 
 
 class Exp(nn.Module):
-    """The exponential activation of SPEC §4."""
+    """The exponential activation (plrp's `exp` layer type)."""
     def forward(self, x):
         return torch.exp(x)
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuilds data/genome and data/reads from Debian packages (SPEC §9). Needs apt-get (Debian's archive),
+# Rebuilds data/genome and data/reads from Debian packages (data/README.md). Needs apt-get (Debian's archive),
 # dpkg-deb, samtools and bgzip (Debian's samtools and tabix packages). Deterministic: same packages, same files.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -3,8 +3,8 @@
 
 For each model `<name>.safetensors` (batch norms unmerged: plrp's canonizer must fold them) and `<name>.npz` with
 x [N,4,L], target, gradient_x_input [N,4,L] (autograd), and one relevance map [N,4,L] per composite. zennit runs
-on a copy in which every batch norm that directly follows a conv/linear layer is folded into it exactly as SPEC §4
-writes it (scale = gamma/sqrt(var+eps), W' = W*scale, b' = (b - mean)*scale + beta), without a canonizer (zennit 0.5's
+on a copy in which every batch norm that directly follows a conv/linear layer is folded into it exactly as plrp folds
+it (scale = gamma/sqrt(var+eps), W' = W*scale, b' = (b - mean)*scale + beta), without a canonizer (zennit 0.5's
 own merge leaves the batch norm's eps behind); other batch norms stay and get zennit's Pass rule. Output relevance is
 one at the target (zennit's convention, plrp's --output-relevance one).
 Run with the development venv: .venv/bin/python scripts/make_lrp_fixtures.py  (scripts/dev_env.sh makes it)."""
@@ -44,7 +44,7 @@ models = {
 
 
 def fold_batchnorms(model):
-    """A copy with each batch norm that directly follows a conv/linear folded into it (SPEC §4), in float64."""
+    """A copy with each batch norm that directly follows a conv/linear folded into it (as plrp folds it), in float64."""
     folded = copy.deepcopy(model)
     modules = list(folded.children())
     for i in range(1, len(modules)):

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Makes Tests/Fixtures/models/*: four small seeded PyTorch models covering every SPEC §4 layer type, written with
+"""Makes Tests/Fixtures/models/*: four small seeded PyTorch models covering every chain layer type, written with
 export_pytorch.py, and for each the inputs and PyTorch's logits (`<name>.io.npz`: x [N,4,L], logits [N,O]).
 Run with the development venv: .venv/bin/python scripts/make_model_fixtures.py  (scripts/dev_env.sh makes it)."""
 import copy

@@ -49,7 +49,7 @@ public enum MotifOutputs {
         return header.map { "# \($0)\n" }.joined() + rows.map(\.text).joined()
     }
 
-    /// matches.tsv as SPEC §8: one row per significant match.
+    /// matches.tsv (docs/formats.md): one row per significant match.
     public static func matchesTSV(_ result: MotifDiscovery.Result, database: [Motif]) -> String {
         var text = "motif\tdb_id\tdb_name\tp_value\tq_value\toffset\tstrand\tmatrix\n"
         for (motif, matches) in zip(result.motifs, result.matches) {

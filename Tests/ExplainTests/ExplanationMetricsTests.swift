@@ -1,7 +1,7 @@
 @testable import Explain
 import XCTest
 
-/// Each metric of SPEC §5.3 against a value worked out by hand.
+/// Each metric of `plrp evaluate` (docs/method.md) against a value worked out by hand.
 final class ExplanationMetricsTests: XCTestCase {
     func testRMA() {
         // Positive mass 1 + 2 + 3 + 4 = 10, of which 2 + 4 on the ground truth; negatives do not count.

@@ -24,9 +24,9 @@ final class PruningTests: XCTestCase {
         XCTAssertEqual(mask([2, -1, -3, 5], 0, 0.25), [1, 0, 1, 1])
     }
 
-    /// SPEC §5.2 written out directly: sort each sign by magnitude (ties by index), prune the longest prefix within
-    /// the budget. The bucketed selection must give the same mask, on magnitudes spread over many orders of
-    /// magnitude, with ties and zeros.
+    /// The PLRP threshold written out directly: sort each sign by magnitude (ties by index), prune the longest
+    /// prefix within the budget. The bucketed selection must give the same mask, on magnitudes spread over many
+    /// orders of magnitude, with ties and zeros.
     func testBucketedSelectionEqualsAFullSort() {
         func reference(_ values: [Float], _ p: Float, _ q: Float) -> [Float] {
             var m = [Float](repeating: 1, count: values.count)
@@ -151,7 +151,7 @@ final class PruningTests: XCTestCase {
         XCTAssertEqual(before.count, after.count)
     }
 
-    /// The Gini index of per-base relevance rises with p for both variants (SPEC §5.3).
+    /// The Gini index of per-base relevance rises with p for both variants.
     func testSparsityRisesWithPruning() throws {
         let input = try windows()
         for variant in PruningPlan.Variant.allCases {

@@ -2,7 +2,7 @@
 import Model
 import XCTest
 
-/// Each rule against the formula of SPEC §5.1 written out with plain loops over a small dense layer, on inputs that
+/// Each rule against its formula (docs/method.md) written out with plain loops over a small dense layer, on inputs that
 /// include negative values (as zennit tests itself), and once through a padded, strided, dilated convolution.
 final class RuleDerivationTests: XCTestCase {
     let x: [Float] = [0.7, -1.2, 0.0, 2.1, -0.4, 1.5]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The paper's genomics setting (arXiv 2404.14271; SPEC §5.3) reproduced with plrp alone: three JASPAR 2026 insect
+# The paper's genomics setting (arXiv 2404.14271) reproduced with plrp alone: three JASPAR 2026 insect
 # motifs planted in dm3 chr2R background (`plrp simulate`, 3,000 training sequences of 250 bp), a two-conv-layer CNN
 # trained on them (`plrp train`), and `plrp evaluate` of LRP, PLRP-λ, PLRP-M over the default p grid and the baselines on
 # 300 new sequences of 250 bp (Su(H) output). Then the shipped promoter model on 300 real chr2R promoter windows (no

@@ -185,46 +185,63 @@ public struct Network: Sendable {
 
     /// Scalar logits `[N, outputs]` for a batch `[N, 4, L]`, every scalar head side by side.
     public func logits(_ input: Tensor, compute: Compute) -> Tensor {
-        let scalar = scalarHeads
-        return headOutputs(input, heads: scalar, compute: compute).first ?? Tensor(zeros: [input.shape[0], 0])
+        outputs(input, profiles: false, compute: compute).logits
     }
 
     /// Each profile head's logits `[N, C, L']`, in head order.
     public func profiles(_ input: Tensor, compute: Compute) -> [Tensor] {
-        profileHeads.map { head in headOutputs(input, heads: [head], compute: compute)[0] }
+        outputs(input, profiles: true, compute: compute).profiles
     }
 
-    /// The outputs of `heads`, in chunks of items that each run through the whole network on one worker (every layer
-    /// runs in parallel and a chunk's activations stay in cache). Scalar heads come back side by side in one tensor;
-    /// a profile head must be asked for alone.
-    private func headOutputs(_ input: Tensor, heads wanted: [Head], compute: Compute) -> [Tensor] {
+    /// The scalar logits `[N, outputs]` and (with `profiles`) each profile head's logits, from one pass: chunks of
+    /// items each run through the whole network on one worker (every layer runs in parallel and a chunk's activations
+    /// stay in cache).
+    public func outputs(_ input: Tensor, profiles wantsProfiles: Bool = true, compute: Compute) -> (logits: Tensor, profiles: [Tensor]) {
         precondition(Array(input.shape.dropFirst()) == shapes[0], "input must be [N, 4, \(inputLength)]")
         let n = input.shape[0], row = input.rowLength
-        let width = wanted.reduce(0) { $0 + $1.shape.reduce(1, *) }
-        let itemShape = wanted.count == 1 ? wanted[0].shape : [width]
-        var output = Tensor(zeros: [n] + itemShape)
-        guard n > 0, !wanted.isEmpty else { return [output] }
+        let scalar = scalarHeads, profile = wantsProfiles ? profileHeads : []
+        let width = scalar.reduce(0) { $0 + $1.shape[0] }
+        var logits = Tensor(zeros: [n, width])
+        // Every profile head's values, head after head, split at the end.
+        let sizes = profile.map { $0.shape.reduce(1, *) }
+        let offsets = sizes.indices.map { n * sizes[..<$0].reduce(0, +) }
+        var profileValues = [Float](repeating: 0, count: n * sizes.reduce(0, +) + 1)
+        func split() -> [Tensor] {
+            profile.indices.map { k in
+                Tensor(shape: [n] + profile[k].shape, values: Array(profileValues[offsets[k]..<(offsets[k] + n * sizes[k])]))
+            }
+        }
+        guard n > 0 else { return (logits, split()) }
+        let keeping = Set((scalar + profile).map(\.slot))
         let serial = Compute(threads: 1)
-        output.values.withSharedMutablePointer { out in
+        profileValues.withSharedMutablePointer { profileOut in
+        logits.values.withSharedMutablePointer { out in
             input.values.withUnsafeBufferPointer { x in
                 compute.forEachChunk(of: n, chunk: Self.itemsPerChunk) { items in
                     let chunk = Tensor(shape: [items.count] + shapes[0],
                                        values: Array(x[(items.lowerBound * row)..<(items.upperBound * row)]))
-                    let values = run(chunk, keeping: Set(wanted.map(\.slot)), compute: serial)
+                    let values = run(chunk, keeping: keeping, compute: serial)
                     var position = out.base + items.lowerBound * width
                     for item in 0..<items.count {
-                        for head in wanted {
-                            let size = head.shape.reduce(1, *)
+                        for head in scalar {
+                            let size = head.shape[0]
                             values[head.slot]!.values.withUnsafeBufferPointer { v in
                                 position.update(from: v.baseAddress! + item * size, count: size)
                             }
                             position += size
                         }
                     }
+                    for (k, head) in profile.enumerated() {
+                        values[head.slot]!.values.withUnsafeBufferPointer { v in
+                            (profileOut.base + offsets[k] + items.lowerBound * sizes[k]).update(from: v.baseAddress!,
+                                                                                                count: items.count * sizes[k])
+                        }
+                    }
                 }
             }
         }
-        return [output]
+        }
+        return (logits, split())
     }
 
     /// Runs every node on one chunk, on the calling thread, and returns the slots in `keeping` (others are freed

@@ -94,18 +94,16 @@ extension Network {
     public func targetValues(_ input: Tensor, targets: [Target], compute: Compute) -> [Float] {
         precondition(targets.count == input.shape[0], "one target per item")
         let width = outputs.count
-        let logits = targets.contains { if case .scalar = $0 { true } else { false } } ? self.logits(input, compute: compute) : nil
+        let wantsProfiles = targets.contains { if case .profile = $0 { true } else { false } }
+        let (logits, profiles) = outputs(input, profiles: wantsProfiles, compute: compute)
         var profileLogits: [Int: Tensor] = [:]
-        if targets.contains(where: { if case .profile = $0 { true } else { false } }) {
-            let all = profiles(input, compute: compute)
-            for (position, head) in profileHeads.enumerated() {
-                profileLogits[heads.firstIndex { $0.slot == head.slot && $0.name == head.name }!] = all[position]
-            }
+        for (position, head) in (wantsProfiles ? profileHeads : []).enumerated() {
+            profileLogits[heads.firstIndex { $0.slot == head.slot && $0.name == head.name }!] = profiles[position]
         }
         return targets.enumerated().map { i, target in
             switch target {
             case .scalar(let index):
-                return logits!.values[i * width + index]
+                return logits.values[i * width + index]
             case .profile(let index):
                 let size = heads[index].shape.reduce(1, *)
                 return profileLogits[index]!.values.withUnsafeBufferPointer {

@@ -2,7 +2,7 @@ import Encoding
 import Foundation
 import Model
 
-/// Explanation methods compared by `plrp evaluate`, and the SPEC §5.3 metrics of each over a set of sequences.
+/// Explanation methods compared by `plrp evaluate`, and the metrics of docs/method.md for each over a set of sequences.
 public struct Evaluation: Sendable {
     public enum Method: Sendable, Equatable, CustomStringConvertible {
         case lrp, plrpLambda(Float), plrpM(Float), gradientXInput, saliency, ism

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The explanation metrics of SPEC §5.3 on per-base relevance (the channel sum at each position).
+/// The explanation metrics of docs/method.md on per-base relevance (the channel sum at each position).
 public enum ExplanationMetrics {
     /// Relevance mass accuracy: the share of positive relevance on the ground-truth bases, Σ_GT r⁺ / Σ r⁺
     /// (0 when no base has positive relevance).

@@ -1,4 +1,4 @@
-/// How PLRP prunes (SPEC §5.2): fractions of positive and negative relevance mass per prunable layer, and the variant.
+/// How PLRP prunes (docs/method.md): fractions of positive and negative relevance mass per prunable layer, and the variant.
 public struct PruningPlan: Sendable, Equatable {
     public enum Variant: String, Sendable, CaseIterable {
         /// Pruned entries become 0; kept ones are scaled so each sign's mass is conserved.

@@ -1,4 +1,4 @@
-/// The PLRP threshold (SPEC §5.2) on one item's relevance vector: positive and negative entries separately, the
+/// The PLRP threshold (docs/method.md) on one item's relevance vector: positive and negative entries separately, the
 /// longest prefix of entries sorted by ascending magnitude (ties by index) whose mass is at most p of that sign's
 /// total is pruned.
 enum RelevancePruning {
@@ -115,7 +115,7 @@ enum RelevancePruning {
 
     /// PLRP-λ on one item: zero the pruned entries and scale the kept ones of each sign so that its mass is
     /// unchanged (λ = 1 where nothing of a sign is kept). Returns the larger relative change of a sign's mass that
-    /// float rounding leaves (checked per layer, as SPEC §5.2 asks).
+    /// float rounding leaves (checked per layer).
     @discardableResult
     static func scale(_ values: UnsafeMutableBufferPointer<Float>, mask: UnsafeBufferPointer<Float>, masses: Masses) -> Double {
         guard !values.isEmpty else { return 0 }

@@ -1,7 +1,7 @@
 import Model
 
 /// Relevance through one conv or dense layer under a rule. Every rule is a sum of terms
-/// `input' ⊙ W'ᵀ(R / st(z'))`, written out here one rule at a time as SPEC §5.1 and zennit define them.
+/// `input' ⊙ W'ᵀ(R / st(z'))`, written out here one rule at a time as docs/method.md and zennit define them.
 struct LinearRelevance {
     let map: LinearMap
     let compute: Compute

@@ -1,4 +1,4 @@
-/// An LRP rule for conv and dense layers (SPEC §5.1, zennit ≥ 0.5 conventions). `pass` hands relevance through
+/// An LRP rule for conv and dense layers (docs/method.md; zennit ≥ 0.5 conventions). `pass` hands relevance through
 /// unchanged; it is what activations, dropout, flatten and unmerged batch norm use.
 public enum Rule: Sendable, Equatable, CustomStringConvertible {
     case epsilon(Float)

@@ -75,6 +75,33 @@ final class GraphCommandTests: XCTestCase {
         }
     }
 
+    /// A graph file whose wiring is broken gets one line naming the node, exit 1, and no output.
+    func testBrokenGraphFilesAreRefusedByNode() throws {
+        let model = try GraphModels.model(GraphModels.bpnetJSON())
+        let x = GraphModels.oneHot(count: 2, length: model.inputLength)
+        let fasta = try writeSequences(x, name: "w")
+        var tensors: [(String, Tensor)] = []
+        for layer in model.layers { for (suffix, tensor) in layer.parameters { tensors.append(("\(layer.spec.name).\(suffix)", tensor)) } }
+        let cases = [
+            (#""inputs":["irelu"],"kernel_size":3,"name":"rconv0""#, #""inputs":["add2"],"kernel_size":3,"name":"rconv0""#, "cycle"),
+            (#""inputs":["irelu","rrelu0"]"#, #""inputs":["irelu","input"]"#, "node 'add0' (add)"),
+            (#""inputs":["rconv1"]"#, #""inputs":["rconv9"]"#, "node 'rrelu1' (relu)"),
+        ]
+        for (index, (from, to, fragment)) in cases.enumerated() {
+            let json = model.architecture.json()
+            XCTAssertTrue(json.contains(from), "the case must change the document: \(from)")
+            let metadata = ["format": "plrp-model", "format_version": "2", "architecture": json.replacingOccurrences(of: from, with: to)]
+            let path = folder.file("broken\(index).safetensors")
+            try SafeTensors.encode(tensors: tensors, metadata: metadata).write(to: URL(fileURLWithPath: path))
+            let out = folder.file("broken\(index).tsv")
+            let run = try plrp("predict", "--model", path, "--sequences", fasta, "-o", out)
+            XCTAssertEqual(run.status, 1, run.stderr)
+            XCTAssertTrue(run.stderr.hasPrefix("plrp: error:") && run.stderr.contains(fragment), run.stderr)
+            XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        }
+    }
+
     func testTrainsAGraphArchitecture() throws {
         var rng = SeededGenerator(seed: 5)
         var fasta = "", labels = "name\tkmer\n"

@@ -76,7 +76,7 @@ extension QueryAnswer {
         text += "position\tbase\trelevance\tseqlets\tmotifs\n"
         forEachBase { i, covered, covering in
             let p = region.start + i
-            text += "\(p + 1)\t\(String(UnicodeScalar(bases[i])))\t\(covered ? String(format: "%.6g", relevance[i]) : "NA")\t"
+            text += "\(p + 1)\t\(String(UnicodeScalar(bases[i])))\t\(covered ? TextNumbers.sixSignificant(relevance[i]) : "NA")\t"
             text += (covering.isEmpty ? "." : covering.map { seqlets[$0].name }.joined(separator: ",")) + "\t"
             let matches = covering.map { seqlets[$0].match }.filter { !$0.isEmpty }
             text += (matches.isEmpty ? "." : matches.joined(separator: ",")) + "\n"
@@ -85,38 +85,30 @@ extension QueryAnswer {
         output(text)
     }
 
-    /// JSON with sorted keys, as JSONSerialization writes it; the bases are serialized a few thousand at a time.
+    /// JSON with sorted keys, as JSONSerialization writes the whole document, written piece by piece.
     private func writeJSON(to output: (String) -> Void) {
-        func serialized(_ object: Any) -> String {
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-            return String(decoding: data, as: UTF8.self)
+        var encoded: [String: String] = [:]
+        func string(_ text: String) -> String {
+            if let known = encoded[text] { return known }
+            let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data()
+            let json = String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+            encoded[text] = json
+            return json
         }
-        var rest: [String: Any] = [
-            "region": region.description, "contig": region.contig, "start": region.start, "end": region.end,
-            "source": source,
-            "seqlets": seqlets.map {
-                ["start": $0.start, "end": $0.end, "core_start": $0.coreStart, "core_end": $0.coreEnd, "name": $0.name,
-                 "match": $0.match] as [String: Any]
-            },
-        ]
-        rest["uncovered"] = uncovered.map { [$0.lowerBound, $0.upperBound] }
-        // "bases" sorts before every other key.
-        output("{\"bases\":[")
-        var chunk: [[String: Any]] = []
-        var first = true
-        func flush() {
-            guard !chunk.isEmpty else { return }
-            let text = serialized(chunk)
-            output((first ? "" : ",") + text.dropFirst().dropLast())
-            first = false
-            chunk.removeAll(keepingCapacity: true)
-        }
+        var text = "{\"bases\":["
         forEachBase { i, covered, _ in
-            chunk.append(["position": region.start + i + 1, "base": String(UnicodeScalar(bases[i])),
-                          "relevance": covered ? Double(relevance[i]) as Any : NSNull()])
-            if chunk.count == 4096 { flush() }
+            text += "\(i == 0 ? "" : ","){\"base\":\(string(String(UnicodeScalar(bases[i])))),\"position\":\(region.start + i + 1),\"relevance\":"
+            text += (covered ? TextNumbers.json(Double(relevance[i])) : "null") + "}"
+            if text.utf8.count > 1 << 16 { output(text); text = "" }
         }
-        flush()
-        output("]," + serialized(rest).dropFirst() + "\n")
+        text += "],\"contig\":\(string(region.contig)),\"end\":\(region.end),\"region\":\(string(region.description)),\"seqlets\":["
+        for (k, s) in seqlets.enumerated() {
+            text += "\(k == 0 ? "" : ","){\"core_end\":\(s.coreEnd),\"core_start\":\(s.coreStart),\"end\":\(s.end),"
+            text += "\"match\":\(string(s.match)),\"name\":\(string(s.name)),\"start\":\(s.start)}"
+            if text.utf8.count > 1 << 16 { output(text); text = "" }
+        }
+        text += "],\"source\":\(string(source)),\"start\":\(region.start),\"uncovered\":["
+        text += uncovered.map { "[\($0.lowerBound),\($0.upperBound)]" }.joined(separator: ",") + "]}\n"
+        output(text)
     }
 }

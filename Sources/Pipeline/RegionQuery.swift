@@ -63,6 +63,16 @@ public struct QueryAnswer: Sendable {
     public var uncovered: [Range<Int>]
     /// Seqlets whose core overlaps the region, in the order found.
     public var seqlets: [QuerySeqlet]
+
+    public init(region: GenomicRegion, bases: [UInt8], source: String, relevance: [Float], uncovered: [Range<Int>] = [],
+                seqlets: [QuerySeqlet] = []) {
+        self.region = region
+        self.bases = bases
+        self.source = source
+        self.relevance = relevance
+        self.uncovered = uncovered
+        self.seqlets = seqlets
+    }
 }
 
 /// One region, fast. `RegionQuery(job)` opens the genome and checks the region; `answer(...)` explains the
@@ -143,7 +153,7 @@ public final class RegionQuery {
             let sink = RegionSink(region: region, contigs: genome.contigs, length: explainer.network.inputLength,
                                   keepScores: wanted, runs: runs)
             _ = try explainer.run(into: sink)
-            seqlets = wanted ? sink.seqlets(database: database) : []
+            seqlets = wanted ? sink.seqlets(database: database, threads: job.threads) : []
         } else {
             try readTrack(into: runs)
             seqlets = wanted ? try storedSeqlets() : []
@@ -283,30 +293,35 @@ final class RegionSink: ExplanationSink {
 
     func finish() throws { try aggregator.finish() }
 
-    /// Seqlets on the windows whose core overlaps the region, each core compared with `database`.
-    func seqlets(database: [Motif]?) -> [QuerySeqlet] {
-        let comparison = database.map { MotifComparison(database: $0) }
-        var found: [QuerySeqlet] = []
-        for seqlet in SeqletCaller().call(scores: scores, length: length).seqlets {
+    /// Seqlets on the windows whose core overlaps the region, each core compared with `database` (on up to
+    /// `threads` threads; the matches do not depend on them).
+    func seqlets(database: [Motif]?, threads: Int) -> [QuerySeqlet] {
+        let called = SeqletCaller().call(scores: scores, length: length).seqlets.filter { seqlet in
             let start = starts[seqlet.row]
-            let core = (start + seqlet.coreStart, start + seqlet.coreEnd)
-            guard core.0 < region.end, core.1 > region.start else { continue }
-            var match = ""
-            if let comparison, let database {
+            return start + seqlet.coreStart < region.end && start + seqlet.coreEnd > region.start
+        }
+        var matches = [String](repeating: "", count: called.count)
+        if let database {
+            let comparison = MotifComparison(database: database)
+            let codes = self.codes, length = self.length
+            func match(_ seqlet: Seqlet) -> String {
                 let first = seqlet.row * length
                 let columns = (seqlet.coreStart..<seqlet.coreEnd).map { i -> [Double] in
                     let b = Int(codes[first + i])
                     return (0..<4).map { $0 == b ? 0.85 : 0.05 }
                 }
-                if let best = comparison.compare(Motif(id: "seqlet", columns: columns)).min(by: { $0.pValue < $1.pValue }),
-                   best.qValue < 0.05 {
-                    match = "\(database[best.target].id) \(database[best.target].name)"
-                }
+                guard let best = comparison.compare(Motif(id: "seqlet", columns: columns)).min(by: { $0.pValue < $1.pValue }),
+                      best.qValue < 0.05 else { return "" }
+                return "\(database[best.target].id) \(database[best.target].name)"
             }
-            found.append(QuerySeqlet(start: start + seqlet.start, end: start + seqlet.end, coreStart: core.0, coreEnd: core.1,
-                                     name: seqlet.sign.rawValue, match: match))
+            matches = Compute(threads: threads).mapChunks(of: called.count, chunk: 64) { range in range.map { match(called[$0]) } }
+                .flatMap { $0 }
         }
-        return found
+        return zip(called, matches).map { seqlet, match in
+            let start = starts[seqlet.row]
+            return QuerySeqlet(start: start + seqlet.start, end: start + seqlet.end, coreStart: start + seqlet.coreStart,
+                               coreEnd: start + seqlet.coreEnd, name: seqlet.sign.rawValue, match: match)
+        }
     }
 }
 

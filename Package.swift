@@ -48,6 +48,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The library in twenty lines: explain a region in memory and print its most relevant bases.
+        .executableTarget(name: "ExplainRegion", dependencies: ["Pipeline"], path: "Examples/ExplainRegion"),
         // Parsers of untrusted input under libFuzzer (`make fuzz` builds it with -sanitize=fuzzer -DPLRP_FUZZ); the plain
         // build replays saved inputs, which the tests use as crash regressions.
         .executableTarget(name: "PlrpFuzz", dependencies: ["GenomeIO", "Model", "Motifs"]),

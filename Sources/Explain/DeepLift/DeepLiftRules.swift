@@ -58,7 +58,7 @@ enum DeepLiftRules {
 enum DeepLiftTarget {
     /// The multipliers at the target's head for the pairs' windows, and the target's value for windows and
     /// references.
-    static func seeds(_ model: Network, targets: [Target], activations: [Tensor], pairs p: Int)
+    static func seeds(_ model: Network, targets: [Target], activations: [Tensor?], pairs p: Int)
         -> (seeds: [Int: Tensor], values: [Float], referenceValues: [Float]) {
         var seeds: [Int: Tensor] = [:]
         var values = [Float](repeating: 0, count: p), referenceValues = values
@@ -67,14 +67,14 @@ enum DeepLiftTarget {
             case .scalar(let index):
                 let head = model.heads.last { $0.offset <= index && !$0.isProfile }!
                 let width = head.shape[0], local = index - head.offset
-                let logits = activations[head.slot].values
+                let logits = activations[head.slot]!.values
                 values[k] = logits[k * width + local]
                 referenceValues[k] = logits[(p + k) * width + local]
                 if seeds[head.slot] == nil { seeds[head.slot] = Tensor(zeros: [p] + head.shape) }
                 seeds[head.slot]!.values[k * width + local] = 1
             case .profile(let headIndex):
                 let head = model.heads[headIndex], size = head.shape.reduce(1, *)
-                let logits = activations[head.slot].values.map(Double.init)
+                let logits = activations[head.slot]!.values.map(Double.init)
                 let (multipliers, y, yRef) = ProfileScalarDeepLift.multipliers(window: logits[(k * size)..<((k + 1) * size)],
                                                                                reference: logits[((p + k) * size)..<((p + k + 1) * size)])
                 values[k] = Float(y)

@@ -114,34 +114,46 @@ public struct DeepLiftShap: Sendable {
         let serial = Compute(threads: 1)
         let p = x.shape[0]
         let both = Tensor(shape: [2 * p] + x.shape.dropFirst(), values: x.values + refs.values)
-        let activations = model.activations(both, compute: serial)
+        // Only the targets' heads are needed, and only the values the non-linear rules read.
+        let headSlots = Set(targets.map { target -> Int in
+            switch target {
+            case .scalar(let index): model.heads.last { $0.offset <= index && !$0.isProfile }!.slot
+            case .profile(let head): model.heads[head].slot
+            }
+        })
+        var read = headSlots
+        for (index, node) in model.nodes.enumerated() where Self.hasRule(node.layer) {
+            read.insert(node.inputs[0])
+            read.insert(index + 1)
+        }
+        let activations = model.activations(both, keeping: read, compute: serial)
         func half(_ t: Tensor, _ second: Bool) -> Tensor {
             let row = t.rowLength
             return Tensor(shape: [p] + t.shape.dropFirst(), values: Array(t.values[(second ? p * row : 0)..<((second ? 2 : 1) * p * row)]))
         }
-        var halves: [Int: (Tensor, Tensor)] = [:]
-        func halvesOf(_ slot: Int) -> (Tensor, Tensor) {
-            if let known = halves[slot] { return known }
-            let split = (half(activations[slot], false), half(activations[slot], true))
-            halves[slot] = split
-            return split
-        }
+        func halves(_ slot: Int) -> (Tensor, Tensor) { (half(activations[slot]!, false), half(activations[slot]!, true)) }
         let (seeds, values, referenceValues) = DeepLiftTarget.seeds(model, targets: targets, activations: activations, pairs: p)
-        let multipliers = InputGradient.backward(model, activation: { halvesOf($0).0 }, seeds: seeds, compute: serial) { index, g in
-            let node = model.nodes[index]
-            let layer = node.layer
-            let (xIn, rIn) = halvesOf(node.inputs[0]), (xOut, rOut) = halvesOf(index + 1)
-            switch layer.spec.kind {
-            case .maxpool1d, .globalMaxPool:
-                return DeepLiftRules.maxPool(layer, input: (xIn, rIn), output: (xOut, rOut), multipliers: g)
-            case .relu, .elu, .exp, .sigmoid, .tanh, .softplus, .gelu, .leakyRelu:
+        // Linear nodes only need their input's shape.
+        let multipliers = InputGradient.backward(model, activation: { Tensor(overwrittenShape: [p] + model.shapes[$0]) },
+                                                 seeds: seeds, compute: serial) { index, g in
+            let node = model.nodes[index], layer = node.layer
+            guard Self.hasRule(layer) else { return nil }
+            let (xIn, rIn) = halves(node.inputs[0]), (xOut, rOut) = halves(index + 1)
+            if layer is Elementwise {
                 return DeepLiftRules.rescale(layer as! Elementwise, input: (xIn, rIn), output: (xOut, rOut), multipliers: g)
-            default:
-                return nil
             }
+            return DeepLiftRules.maxPool(layer, input: (xIn, rIn), output: (xOut, rOut), multipliers: g)
         }
         return Self.contributions(x, refs, multipliers: multipliers.values.map(Double.init), values: values.map(Double.init),
                                   referenceValues: referenceValues.map(Double.init))
+    }
+
+    /// Nodes whose multipliers depend on the values (DeepLIFT's rules); every other node is linear.
+    static func hasRule(_ layer: Layer) -> Bool {
+        switch layer.spec.kind {
+        case .maxpool1d, .globalMaxPool, .relu, .elu, .exp, .sigmoid, .tanh, .softplus, .gelu, .leakyRelu: true
+        default: false
+        }
     }
 
     /// Hypothetical contributions h_b = m_b − Σ_c ref_c m_c per pair, and the delta |Σ (x − ref)·m − Δf|.

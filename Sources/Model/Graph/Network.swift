@@ -247,13 +247,19 @@ public struct Network: Sendable {
     /// Runs every node on one chunk, on the calling thread, and returns the slots in `keeping` (others are freed
     /// once read). A node whose input nobody else reads works in place; ReLU then max pooling runs as max pooling
     /// then ReLU, which is equal on a quarter of the values.
+    /// Nodes that no kept slot depends on (another head's branch) are not run.
     func run(_ input: Tensor, keeping: Set<Int>, compute: Compute) -> [Tensor?] {
         var values = [Tensor?](repeating: nil, count: shapes.count)
-        var remaining = consumers.map(\.count)
+        let needed = Self.slotsReaching(Array(keeping), nodes: nodes)
+        var remaining = consumers.map { $0.filter { needed.contains($0 + 1) }.count }
         values[0] = input
         var index = 0
         while index < nodes.count {
             let node = nodes[index], output = index + 1
+            guard needed.contains(output) else {
+                index += 1
+                continue
+            }
             if node.layer.spec.kind == .relu, index + 1 < nodes.count, nodes[index + 1].layer.spec.kind == .maxpool1d,
                nodes[index + 1].inputs == [output], consumers[output].count == 1, !keeping.contains(output),
                let source = node.inputs.first, remaining[source] == 1, source != 0, !keeping.contains(source) {
@@ -289,6 +295,11 @@ public struct Network: Sendable {
     /// Every slot's value for a batch (slot 0 the input, slot i + 1 the output of node i), for explanations.
     public func activations(_ input: Tensor, compute: Compute) -> [Tensor] {
         run(input, keeping: Set(shapes.indices), compute: compute).map { $0! }
+    }
+
+    /// The values of the slots in `keeping` (nil elsewhere), running only the nodes they depend on.
+    public func activations(_ input: Tensor, keeping: Set<Int>, compute: Compute) -> [Tensor?] {
+        run(input, keeping: keeping, compute: compute)
     }
 
     /// Applies the output activation to scalar logits `[N, outputs]`.

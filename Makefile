@@ -40,6 +40,7 @@ bench: build
 	[ -x .venv/bin/python ] || scripts/dev_env.sh
 	benchmarks/run.sh
 	benchmarks/motifs.sh
+	benchmarks/deeplift.sh
 
 # libFuzzer over every parser of untrusted input (FUZZ_SECONDS each, two at a time); crashes land in fuzz/crashes/.
 FUZZ_SECONDS ?= 600

@@ -33,3 +33,21 @@ printf 'DeepLIFT/SHAP, %d windows of 300 bp x %d shuffles, %d threads (windows/s
 printf '  plrp explain --method deeplift-shap  %8.1f\n' "$best"
 printf '  tangermeme deep_lift_shap (compute)  %8.1f\n' "$theirs"
 printf '  ratio plrp / tangermeme              %8.2f\n' "$(echo "$best / $theirs" | bc -l)"
+
+# BPNet at bpnet-lite's default size (benchmarks/bpnet_model.py; imported through ONNX), its counts head against
+# bpnet-lite's deep_lift_shap with CountWrapper, BPNET_WINDOWS (16) windows of 2,114 bp.
+bpnet_windows=${BPNET_WINDOWS:-16}
+"$python" benchmarks/bpnet_model.py "$work/bpnet" > /dev/null 2>&1
+"$plrp" model import "$work/bpnet/bpnet.onnx" -o "$work/bpnet/bpnet.safetensors" > /dev/null
+start=$(date +%s.%N)
+"$plrp" explain --model "$work/bpnet/bpnet.safetensors" --fasta data/genome/dm3_chr2R.fa.gz \
+  --region "chr2R:1000001-$((1000000 + bpnet_windows * 2114))" --step 2114 --target counts --threads "$threads" \
+  --method deeplift-shap --shuffles "$shuffles" --hypothetical --no-tracks -o "$work/bpnet/dl" --quiet
+end=$(date +%s.%N)
+ours=$(echo "$bpnet_windows / ($end - $start)" | bc -l)
+peer=$("$python" benchmarks/deeplift_bpnet.py "$work/bpnet/bpnet.pt" "$work/bpnet/dl/ohe.npz" "$threads" "$shuffles" 2>/dev/null)
+printf 'DeepLIFT/SHAP on BPNet (64 filters, 8 layers, 2,114 bp), counts head, %d windows x %d shuffles, %d threads\n' \
+  "$bpnet_windows" "$shuffles" "$threads"
+printf '  plrp explain --method deeplift-shap  %8.3f\n' "$ours"
+printf '  bpnet-lite deep_lift_shap            %8.3f\n' "$peer"
+printf '  ratio plrp / bpnet-lite              %8.2f\n' "$(echo "$ours / $peer" | bc -l)"

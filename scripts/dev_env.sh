@@ -9,5 +9,5 @@ python3 -m venv .venv
 .venv/bin/pip install -q ./scripts/torchvision_stub
 .venv/bin/pip install -q -c scripts/constraints.txt --no-deps "zennit>=0.5" pillow
 .venv/bin/pip install -q -c scripts/constraints.txt --no-deps tangermeme bpnet-lite
-.venv/bin/pip install -q -c scripts/constraints.txt numba pandas scipy
+.venv/bin/pip install -q -c scripts/constraints.txt numba pandas scipy modisco-lite memelite
 echo "ready: .venv/bin/python"

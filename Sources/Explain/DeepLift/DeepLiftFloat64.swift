@@ -98,12 +98,12 @@ enum DeepLiftFloat64 {
             }
             return out
         case is Pool1d, is GlobalPool:
-            let (n, channels, length) = (x.shape[0], x.shape[1], x.shape[2])
-            let isGlobal = layer is GlobalPool
-            let kernel = isGlobal ? length : layer.spec.kernelSize, stride = isGlobal ? length : layer.spec.stride
-            let lout = isGlobal ? 1 : output.0.shape[2]
-            var out = Tensor64(zeros: x.shape)
             if layer.spec.kind == .avgpool1d || layer.spec.kind == .globalAvgPool {
+                let (n, channels, length) = (x.shape[0], x.shape[1], x.shape[2])
+                let isGlobal = layer is GlobalPool
+                let kernel = isGlobal ? length : layer.spec.kernelSize, stride = isGlobal ? length : layer.spec.stride
+                let lout = isGlobal ? 1 : output.0.shape[2]
+                var out = Tensor64(zeros: x.shape)
                 for row in 0..<(n * channels) {
                     for t in 0..<lout {
                         for j in 0..<kernel { out.values[row * length + t * stride + j] += g.values[row * lout + t] / Double(kernel) }
@@ -111,27 +111,8 @@ enum DeepLiftFloat64 {
                 }
                 return out
             }
-            var routed = [Double](repeating: 0, count: x.count), plain = routed
-            func winner(_ values: [Double], _ start: Int) -> Int {
-                var best = start
-                for j in (start + 1)..<(start + kernel) where values[j] > values[best] { best = j }
-                return best
-            }
-            for row in 0..<(n * channels) {
-                for t in 0..<lout {
-                    let o = row * lout + t, start = row * length + t * stride
-                    let y = output.0.values[o], yRef = output.1.values[o], top = max(y, yRef)
-                    let wx = winner(x.values, start), wr = winner(r.values, start)
-                    routed[wx] += g.values[o] * (top - yRef)
-                    routed[wr] += g.values[o] * (y - top)
-                    plain[wx] += g.values[o]
-                }
-            }
-            for i in 0..<x.count {
-                let dx = x.values[i] - r.values[i]
-                out.values[i] = dx == 0 ? plain[i] : routed[i] / dx
-            }
-            return out
+            return Tensor64(shape: x.shape, values: DeepLiftRules.maxPool(layer, shape: x.shape, x: x.values, r: r.values,
+                                                                         y: output.0.values, yRef: output.1.values, g: g.values))
         case is Flatten:
             return Tensor64(shape: x.shape, values: g.values)
         case let range as LengthRange:

@@ -24,13 +24,18 @@ enum DeepLiftRules {
     /// to the window's winner, and the rest, routed to the reference's winner; the sums per input are divided by the
     /// input's change (where it is exactly 0, the plain gradient: the multiplier at the window's winner).
     static func maxPool(_ layer: Layer, input: (Tensor, Tensor), output: (Tensor, Tensor), multipliers g: Tensor) -> Tensor {
-        let (x, r) = input
-        let (n, channels, length) = (x.shape[0], x.shape[1], x.shape[2])
+        Tensor(shape: input.0.shape, values: maxPool(layer, shape: input.0.shape, x: input.0.values, r: input.1.values,
+                                                     y: output.0.values, yRef: output.1.values, g: g.values))
+    }
+
+    /// The max-pooling rule on flat values of `[N, C, L]` inputs and their pooled outputs, in either precision.
+    static func maxPool<T: BinaryFloatingPoint>(_ layer: Layer, shape: [Int], x: [T], r: [T], y: [T], yRef: [T], g: [T]) -> [T] {
+        let (n, channels, length) = (shape[0], shape[1], shape[2])
         let isGlobal = layer.spec.kind == .globalMaxPool
         let kernel = isGlobal ? length : layer.spec.kernelSize, stride = isGlobal ? length : layer.spec.stride
-        let lout = isGlobal ? 1 : output.0.shape[2]
-        var routed = [Float](repeating: 0, count: x.count), plain = routed
-        func winner(_ values: [Float], _ start: Int) -> Int {
+        let lout = isGlobal ? 1 : (length - kernel) / stride + 1
+        var routed = [T](repeating: 0, count: x.count), plain = routed
+        func winner(_ values: [T], _ start: Int) -> Int {
             var best = start
             for j in (start + 1)..<(start + kernel) where values[j] > values[best] { best = j }
             return best
@@ -38,19 +43,17 @@ enum DeepLiftRules {
         for row in 0..<(n * channels) {
             for t in 0..<lout {
                 let o = row * lout + t, start = row * length + t * stride
-                let y = output.0.values[o], yRef = output.1.values[o], top = max(y, yRef)
-                let wx = winner(x.values, start), wr = winner(r.values, start)
-                routed[wx] += g.values[o] * (top - yRef)
-                routed[wr] += g.values[o] * (y - top)
-                plain[wx] += g.values[o]
+                let top = max(y[o], yRef[o])
+                let wx = winner(x, start), wr = winner(r, start)
+                routed[wx] += g[o] * (top - yRef[o])
+                routed[wr] += g[o] * (y[o] - top)
+                plain[wx] += g[o]
             }
         }
-        var result = Tensor(overwrittenShape: x.shape)
-        for i in 0..<x.count {
-            let dx = x.values[i] - r.values[i]
-            result.values[i] = dx == 0 ? plain[i] : routed[i] / dx
+        return x.indices.map { i in
+            let dx = x[i] - r[i]
+            return dx == 0 ? plain[i] : routed[i] / dx
         }
-        return result
     }
 }
 

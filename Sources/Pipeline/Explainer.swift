@@ -91,7 +91,7 @@ public final class Explainer {
         try job.validate()
         self.job = job
         self.diagnostics = diagnostics
-        let network = try network ?? ModelFile.load(path: job.model)
+        let network = try network ?? Opening.model(job.model)
         self.network = network
         plan = try job.method.pruningPlan()
         lrp = try job.method.lrp(for: network)

@@ -98,7 +98,7 @@ public final class RegionQuery {
     public init(_ job: QueryJob, diagnostics: Diagnostics = .standardError) throws {
         self.job = job
         genome = try FastaFile(path: job.fasta)
-        (region, _) = try RegionSyntax.parse(job.region, contigs: genome.contigs)
+        (region, _) = try Opening.region(job.region, contigs: genome.contigs)
             .validated(against: genome.contigs, origin: "region '\(job.region)'")
         var bases: [UInt8] = []
         try genome.fetch(contig: region.contig, start: region.start, end: region.end, into: &bases)
@@ -121,7 +121,7 @@ public final class RegionQuery {
         }
         uncovered = []
         database = try Self.readDatabase(job)
-        let network = try ModelFile.load(path: job.model)
+        let network = try Opening.model(job.model)
         // Windows reach past both ends by whole steps, so every base of the region is covered by as many windows as
         // inside a longer run with the same window phase.
         let length = network.inputLength

@@ -242,7 +242,7 @@ public final class SequenceInput {
                                 diagnostics: Diagnostics) throws -> [GenomicRegion] {
         var entries: [(GenomicRegion, String)] = []
         for text in description.regions {
-            entries.append((try RegionSyntax.parse(text, contigs: contigs), "region '\(text)'"))
+            entries.append((try Opening.region(text, contigs: contigs), "region '\(text)'"))
         }
         if let file = description.regionsFile {
             entries += try RegionFile.read(path: file).map { ($0.region, $0.origin) }

@@ -8,5 +8,7 @@ if plrp_blas_load() != 0 {
     exit(1)
 }
 
+Interruption.install()
+
 // Parse, run, and turn every failure into one `plrp: error:` line and exit code 1 (bad data) or 2 (bad usage).
 exit(Failure.run(Plrp.self))

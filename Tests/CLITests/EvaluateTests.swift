@@ -39,7 +39,7 @@ final class EvaluateTests: XCTestCase {
 
         // LRP's RMA recomputed from `plrp explain` of the same sequences: same composite, same target.
         run = try plrp("explain", "--model", model, "--sequences", folder.file("sim/sequences.fa"), "--target", "a",
-                       "-o", folder.file("x"), "--quiet")
+                       "--prune", "0", "-o", folder.file("x"), "--quiet")
         XCTAssertEqual(run.status, 0, run.stderr)
         let attr = try NPZReader.read(path: folder.file("x/attr.npz"))
         let names = try WindowsBED.read(path: folder.file("x/windows.bed")).map(\.name)

@@ -53,7 +53,8 @@ struct Encode: ParsableCommand {
             return
         }
 
-        let folder = try OutputDirectory(path: out)
+        Interruption.watch(out)
+        let folder = try OutputCheck.folder(out)
         let arrays = try NPZWriter(path: folder.stage("ohe.npz"), rowShape: [4, length])
         let bed = try TextFile(path: folder.stage("windows.bed"))
         let manifestPath = folder.stage("manifest.json")

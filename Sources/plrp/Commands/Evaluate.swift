@@ -56,8 +56,8 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Dinucleotide-shuffled references per sequence for the deeplift-shap rows.")
     var shuffles: Int = 20
 
-    @Option(help: "Worker threads (results do not depend on it).")
-    var threads: Int = 1
+    @Option(help: "Worker threads (default: every core; results do not depend on it).")
+    var threads: Int = everyCore
 
     @Option(name: .shortAndLong, help: "Output folder.")
     var out: String
@@ -79,7 +79,7 @@ struct Evaluate: ParsableCommand {
             }
             return p
         }
-        let network = try ModelFile.load(path: model)
+        let network = try Opening.model(model)
         let length = network.inputLength
         let records = try FastaRecords(path: sequences)
         var names: [String] = [], bases: [UInt8] = []
@@ -122,7 +122,8 @@ struct Evaluate: ParsableCommand {
         evaluation.shuffles = shuffles
         let result = try evaluation.run(input: input, targets: targets, truth: truth, methods: methods, compute: compute)
 
-        let folder = try OutputDirectory(path: out)
+        Interruption.watch(out)
+        let folder = try OutputCheck.folder(out)
         try TextFile.write(EvaluationOutputs.metricsTSV(result), to: folder.stage("metrics.tsv"))
         try TextFile.write(EvaluationOutputs.perSequenceTSV(result, names: chosen.map { names[$0] }), to: folder.stage("per_sequence.tsv"))
         for (name, chart) in EvaluationOutputs.charts(result, truth: truth ?? chosen.map { _ in [Bool](repeating: false, count: length) }, names: chosen.map { names[$0] }, stepFraction: Double(evaluation.aopcStepBases) / Double(length)) {

@@ -15,6 +15,7 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Explain a model's output on every window: relevance arrays, windows and a manifest.",
         discussion: """
+        By default the method is PLRP-λ with p = 0.5 (epsilon-plus composite); --prune 0 is LRP.
         Writes DIR/ohe.npz and DIR/attr.npz ([N, 4, L] float32, key arr_0), DIR/windows.bed (row i = window i) and
         DIR/manifest.json (parameters, rules per layer, and the conservation check: the worst deviation of Σ input
         relevance from the output relevance). With --target all, each window appears once per output, window-major,
@@ -26,6 +27,8 @@ struct ExplainCommand: ParsableCommand {
         soft-clipped bases do not) and is averaged over the reads covering each base of the requested regions. With
         --target all there is one track per output, relevance.OUTPUT.*. With --bam and --per-read, DIR/reads.bed lists
         every read (the rows of windows.bed) with its total relevance in a seventh column.
+        An existing folder that holds files but no plrp manifest.json is refused unless --force is given; files of the
+        same names are replaced, others are left as they are.
         """)
 
     @OptionGroup var input: InputOptions
@@ -56,6 +59,9 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Windows per batch.")
     var batchSize: Int = 256
 
+    @Flag(help: "Write into an existing non-empty folder even if plrp did not write it.")
+    var force = false
+
     @Flag(help: "No summary line on stderr.")
     var quiet = false
 
@@ -66,7 +72,7 @@ struct ExplainCommand: ParsableCommand {
 
     /// The library's explain job for these options.
     func job() throws -> ExplainJob {
-        var job = ExplainJob(input: input.inputDescription, model: model, method: method.configuration(defaultPrune: "0"))
+        var job = ExplainJob(input: input.inputDescription, model: model, method: method.configuration)
         job.target = target
         job.aggregate = aggregate
         job.tracks = tracks
@@ -78,7 +84,9 @@ struct ExplainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let folder = try OutputDirectory(path: out)
+        if !force { try OutputCheck.refuseForeignFolder(out) }
+        Interruption.watch(out)
+        let folder = try OutputCheck.folder(out)
         let explainer = try Explainer(try job())
         let report = try explainer.explain(into: folder, progress: Progress(unit: "windows", enabled: !quiet))
         try Manifest.commit("explain", parameters: report.parameters, inputs: report.inputs, results: report.results,

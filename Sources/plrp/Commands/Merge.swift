@@ -33,7 +33,8 @@ struct Merge: ParsableCommand {
     func run() throws {
         let database = noMotifs ? nil : try self.database ?? ShippedData.path(ShippedData.database, instead: "--database")
         let merge = try ShardMerge(shards, motifs: database.map { MotifsJob(database: $0) })
-        let summary = try merge.run(into: try OutputDirectory(path: out))
+        Interruption.watch(out)
+        let summary = try merge.run(into: try OutputCheck.folder(out))
         if !quiet { Console.note(summary + " → \(out)") }
     }
 }

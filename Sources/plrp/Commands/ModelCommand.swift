@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Model
+import Pipeline
 import Tracks
 
 /// `plrp model`: work on model files.
@@ -51,6 +52,7 @@ struct ModelCommand: ParsableCommand {
                 architecture.outputActivation = outputActivation
                 model = try Network(architecture: architecture, layers: model.layers)
             }
+            Interruption.watch(out)
             let file = try OutputFile(path: out)
             guard file.stagingPath != nil else { throw UsageError("-o must name a file") }
             try file.write(ModelFile.encode(model))
@@ -67,7 +69,7 @@ struct ModelCommand: ParsableCommand {
         var model: String
 
         func run() throws {
-            let loaded = try ModelFile.load(path: model)
+            let loaded = try Opening.model(model)
             print(ModelSummary.text(loaded, path: model), terminator: "")
         }
     }

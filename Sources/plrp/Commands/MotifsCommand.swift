@@ -87,7 +87,8 @@ struct MotifsCommand: ParsableCommand {
         where !FileManager.default.fileExists(atPath: path) {
             throw DataError("'\(input)' has no \(name): give the output folder of plrp explain")
         }
-        let folder = try OutputDirectory(path: out)
+        Interruption.watch(out)
+        let folder = try OutputCheck.folder(out)
         let report = try job.run(from: arrays, into: folder)
         try Manifest.commit("motifs", parameters: report.parameters, inputs: report.inputs, results: report.results,
                             seconds: report.seconds, folder: folder)

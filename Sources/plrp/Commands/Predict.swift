@@ -34,7 +34,7 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
-        let network = try ModelFile.load(path: model)
+        let network = try Opening.model(model)
         let sequences = try SequenceInput(input.inputDescription, defaultWindow: network.inputLength)
         let length = network.inputLength
         guard sequences.windowLength == length else {
@@ -42,6 +42,8 @@ struct Predict: ParsableCommand {
         }
         let compute = Compute(threads: input.threads)
         let encoder = OneHotEncoder(policy: input.iupac)
+        Interruption.watch(out)
+        if let profiles { Interruption.watch(profiles) }
         let output = try OutputFile(path: out)
         let table = try TextFile(output)
         try table.write((["window"] + network.outputs).joined(separator: "\t") + "\n")

@@ -11,7 +11,7 @@ struct Query: ParsableCommand {
         abstract: "One region, fast: per-base relevance, seqlets and motif matches, to stdout.",
         discussion: """
         Without --results, explains the region on the spot, in memory (the shipped model and genome unless --model/--fasta
-        are given; PLRP-λ p = 0.5 unless the method options say otherwise; windows every --step bases from the region
+        are given; PLRP-λ p = 0.5 unless the method options say otherwise, --prune 0 for LRP; windows every --step bases from the region
         start, reaching past both ends so that every base is covered as inside a longer run; the mean over overlapping
         windows), calls seqlets on those windows and compares each seqlet's core on its own with --database (default:
         the shipped JASPAR insects), best q < 0.05. With --results DIR, answers from an earlier `plrp run`'s files
@@ -46,8 +46,13 @@ struct Query: ParsableCommand {
     @Option(help: "table, json or bedgraph.")
     var format: QueryFormat = .table
 
-    @Option(help: "Worker threads.")
-    var threads: Int = 1
+    @Option(help: "Worker threads (default: every core; results do not depend on it).")
+    var threads: Int = everyCore
+
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if step < 1 { throw ValidationError("--step must be a positive number of bases, got \(step)") }
+    }
 
     func run() throws {
         let fasta = try self.fasta ?? ShippedData.path(ShippedData.genome, instead: "--fasta")
@@ -55,7 +60,7 @@ struct Query: ParsableCommand {
         var job = QueryJob(region: region, fasta: fasta, model: model)
         job.results = results
         job.step = step
-        job.method = method.configuration(defaultPrune: "0.5")
+        job.method = method.configuration
         job.threads = threads
         if database == "none" {
             job.database = nil

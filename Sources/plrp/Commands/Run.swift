@@ -41,8 +41,8 @@ struct Run: ParsableCommand {
     @Option(help: "Run only part I of N of the windows (1-based); no motifs, `plrp merge` joins the parts.")
     var shard: String?
 
-    @Option(help: "Worker threads (results do not depend on it).")
-    var threads: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    @Option(help: "Worker threads (default: every core; results do not depend on it).")
+    var threads: Int = everyCore
 
     @Option(name: .shortAndLong, help: "Output folder.")
     var out: String = "results"
@@ -53,6 +53,11 @@ struct Run: ParsableCommand {
     @Flag(help: "No progress and no summary.")
     var quiet = false
 
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if step < 1 { throw ValidationError("--step must be a positive number of bases, got \(step)") }
+    }
+
     func run() throws {
         let started = Date()
         let fasta = try self.fasta ?? ShippedData.path(ShippedData.genome, instead: "--fasta")
@@ -61,7 +66,7 @@ struct Run: ParsableCommand {
         var input = InputDescription.genome(fasta, regions: regions, step: step)
         input.regionsFile = regionsFile
         if regions.isEmpty && regionsFile == nil && self.fasta == nil { input.regions = [ShippedData.region] }
-        var explain = ExplainJob(input: input, model: model, method: method.configuration(defaultPrune: "0.5"))
+        var explain = ExplainJob(input: input, model: model, method: method.configuration)
         explain.shard = try ExplainCommand.shard(shard)
         explain.threads = threads
         let job = RunJob(explain: explain, motifs: MotifsJob(database: database))
@@ -71,7 +76,8 @@ struct Run: ParsableCommand {
             if !quiet { Console.note("\(out) already holds this job's results (same parameters and inputs); --force recomputes") }
             return
         }
-        let folder = try OutputDirectory(path: out)
+        Interruption.watch(out)
+        let folder = try OutputCheck.folder(out)
         let report = try job.run(into: folder, identity: identity, started: started, progress: Progress(unit: "windows", enabled: !quiet))
         if !quiet { print(summary(report.explain, report.motifs, seconds: Date().timeIntervalSince(started))) }
     }

@@ -78,7 +78,8 @@ struct Simulate: ParsableCommand {
             sampler = s
         }
 
-        let folder = try OutputDirectory(path: out)
+        Interruption.watch(out)
+        let folder = try OutputCheck.folder(out)
         let fasta = try TextFile(path: folder.stage("sequences.fa"))
         let labels = try TextFile(path: folder.stage("labels.tsv"))
         let truth = try TextFile(path: folder.stage("ground_truth.bed"))

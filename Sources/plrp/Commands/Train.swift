@@ -70,8 +70,8 @@ struct Train: ParsableCommand {
     @Option(help: "Random seed: initialisation, shuffling, dropout, splits and sampled negatives.")
     var seed: UInt64 = 1
 
-    @Option(help: "Worker threads (results do not depend on it).")
-    var threads: Int = 1
+    @Option(help: "Worker threads (default: every core; results do not depend on it).")
+    var threads: Int = everyCore
 
     @Option(name: .shortAndLong, help: "Model file to write (.safetensors).")
     var out: String
@@ -151,8 +151,10 @@ struct Train: ParsableCommand {
                                 epoch.validationAUPRC.map { String(format: "%.4f", $0) } ?? "n/a", epoch.seconds))
         }
 
+        Interruption.watch(out)
         let modelFile = try OutputFile(path: out)
         let historyPath = (out.hasSuffix(".safetensors") ? String(out.dropLast(".safetensors".count)) : out) + ".training.json"
+        Interruption.watch(historyPath)
         let historyFile = try OutputFile(path: historyPath)
         guard modelFile.stagingPath != nil else { throw UsageError("-o must name a file") }
         try modelFile.write(ModelFile.encode(result.model))

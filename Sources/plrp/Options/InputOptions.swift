@@ -49,8 +49,8 @@ struct InputOptions: ParsableArguments {
     @Option(help: "BAM: keep only reads with all of these flag bits (samtools -f).")
     var requireFlags: String = "0"
 
-    @Option(help: "Worker threads (results do not depend on it).")
-    var threads: Int = 1
+    @Option(help: "Worker threads (default: every core; results do not depend on it).")
+    var threads: Int = everyCore
 
     func validate() throws {
         let sources = [fasta, bam, sequences].compactMap { $0 }.count

@@ -8,7 +8,8 @@ extension OutputRelevance: ExpressibleByArgument {}
 extension Attributor.Strand: ExpressibleByArgument {}
 extension MethodConfiguration.Method: ExpressibleByArgument {}
 
-/// How windows are explained; shared by every command that explains (explain, run, query).
+/// How windows are explained; shared by every command that explains (explain, run, query). The default is PLRP-λ with
+/// p = 0.5 (epsilon-plus composite); --prune 0 is LRP.
 struct MethodOptions: ParsableArguments {
     @Option(help: "lrp (with --prune: PLRP), deeplift-shap (DeepLIFT's rescale rule averaged over references), gradient-x-input, saliency, or ism (in-silico mutagenesis).")
     var method: MethodConfiguration.Method = .lrp
@@ -43,8 +44,8 @@ struct MethodOptions: ParsableArguments {
     @Option(help: "γ of the gamma rule.")
     var gamma: Float = 0.25
 
-    @Option(help: "PLRP: fraction of positive relevance mass pruned at every prunable layer, or per layer NAME=P,NAME=P (default: 0, plain LRP, for explain; 0.5 for run and query).")
-    var prune: String?
+    @Option(help: "PLRP: fraction of positive relevance mass pruned at every prunable layer, or per layer NAME=P,NAME=P; 0 is plain LRP.")
+    var prune: String = "0.5"
 
     @Option(help: "PLRP: fraction of negative relevance mass pruned (default: half the positive fraction).")
     var pruneNeg: Float?
@@ -60,14 +61,14 @@ struct MethodOptions: ParsableArguments {
 
     func validate() throws {
         do {
-            try configuration(defaultPrune: "0").validate()
+            try configuration.validate()
         } catch let error as PipelineError {
             throw ValidationError(error.message)
         }
     }
 
-    /// The library's method configuration; `defaultPrune` when --prune is not given.
-    func configuration(defaultPrune: String) -> MethodConfiguration {
+    /// The library's method configuration.
+    var configuration: MethodConfiguration {
         var configuration = MethodConfiguration()
         configuration.method = method
         configuration.shuffles = shuffles
@@ -80,7 +81,7 @@ struct MethodOptions: ParsableArguments {
         configuration.rules = rules
         configuration.epsilon = epsilon
         configuration.gamma = gamma
-        configuration.prune = prune ?? defaultPrune
+        configuration.prune = prune
         configuration.pruneNegative = pruneNeg
         configuration.variant = plrp
         configuration.outputRelevance = outputRelevance

@@ -55,7 +55,9 @@ enum Failure {
     }
 
     private static func fail(_ message: String, code: Int32) -> Int32 {
+        // Files are written under a partial name and renamed when complete; the user named the final one.
         let line = message.replacingOccurrences(of: "\n", with: " ")
+            .replacingOccurrences(of: "/\\.([^/']+)\\.partial-[0-9]+", with: "/$1", options: .regularExpression)
         FileHandle.standardError.write(Data("plrp: error: \(line)\n".utf8))
         return code
     }

@@ -31,3 +31,4 @@ enum ShippedData {
         return root == FileManager.default.currentDirectoryPath ? relative : PathName.join(root, relative)
     }
 }
+

@@ -20,7 +20,10 @@ struct Query: ParsableCommand {
         its motifs from all its seqlets, which a single region cannot), other seqlets no match. Bases the run's
         windows never covered are NA in the table, null in JSON ("uncovered" lists them, 0-based half-open) and absent
         from the bedGraph, with a warning on stderr. Formats: table (position 1-based, base, relevance, seqlets and
-        motifs covering the base), json, or bedgraph (streamed as windows complete).
+        motifs covering the base), json, or bedgraph. Nothing is written to disk. The bedgraph is printed as windows
+        complete, in the memory of a batch of windows; table and json need the seqlets first, whose FDR threshold
+        pools every window of the region, so they keep one score per base of each window until then (about 1 GB for
+        the whole of chr2R at --step 150).
         """)
 
     @Argument(help: "Region, samtools syntax (chr:beg-end, 1-based inclusive).")

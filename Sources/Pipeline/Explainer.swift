@@ -172,7 +172,7 @@ public final class Explainer {
             diagnostics.warn("\(checks.windowsBeyondBiasAndEpsilon) window(s) deviate from relevance conservation by more than biases and ε can absorb (worst \(checks.worstConservation.absolute))")
         }
         if checks.pairsBeyondTolerance > 0 {
-            diagnostics.warn("\(checks.pairsBeyondTolerance) of \(checks.pairs) window–reference pair(s) have a DeepLIFT convergence delta above 1e-3 of their output difference (worst \(checks.worstConvergenceDelta.absolute), relative \(checks.worstConvergenceDelta.relative))")
+            diagnostics.warn("\(checks.pairsBeyondTolerance) of \(checks.pairs) window–reference pair(s) have a DeepLIFT convergence delta above 1e-3 of their output difference, taken as at least 0.01 (worst \(checks.worstConvergenceDelta.absolute), relative \(checks.worstConvergenceDelta.relative))")
         }
     }
 

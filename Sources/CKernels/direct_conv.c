@@ -65,6 +65,30 @@ void plrp_direct_conv_pack(const plrp_direct_conv *g, const float *weight, float
         }                                                                                                             \
     } while (0)
 
+/// Fewer than 8 output channels (a profile head's few tracks): groups of 4, 2 and 1 channels read lanes of the one
+/// padded block of packed weights, each group with as many vectors of positions as keep its tile in registers.
+#define SMALL_GROUP(VEC, WIDTH, OUTS, VECTORS)                                                                         \
+    do {                                                                                                              \
+        long t = 0;                                                                                                   \
+        for (; t + VECTORS * WIDTH <= g->columns; t += VECTORS * WIDTH) CONV_TILE(VEC, WIDTH, OUTS, VECTORS);          \
+        for (; t < g->columns; t += WIDTH) CONV_TILE(VEC, WIDTH, OUTS, 1);                                            \
+    } while (0)
+
+#define DIRECT_CONV_SMALL(VEC, WIDTH, V4, V2, V1)                                                                     \
+    do {                                                                                                              \
+        const long steps = g->cin * g->taps, block = 0;                                                               \
+        long base = 0;                                                                                                \
+        if (g->cout - base >= 4) {                                                                                    \
+            SMALL_GROUP(VEC, WIDTH, 4, V4);                                                                           \
+            base += 4;                                                                                                \
+        }                                                                                                             \
+        if (g->cout - base >= 2) {                                                                                    \
+            SMALL_GROUP(VEC, WIDTH, 2, V2);                                                                           \
+            base += 2;                                                                                                \
+        }                                                                                                             \
+        if (g->cout - base >= 1) SMALL_GROUP(VEC, WIDTH, 1, V1);                                                      \
+    } while (0)
+
 #if defined(__x86_64__)
 __attribute__((target("arch=x86-64-v4"), min_vector_width(512)))
 static void direct_conv_avx512(const plrp_direct_conv *g, const float *packed, const float *bias, const float *x,
@@ -95,6 +119,27 @@ void plrp_direct_conv_forward(const plrp_direct_conv *g, const float *packed, co
         plrp_direct_conv_forward_narrow(g, packed, bias, x, y);
     }
 }
+
+__attribute__((target("arch=x86-64-v4"), min_vector_width(512)))
+static void direct_conv_small_avx512(const plrp_direct_conv *g, const float *packed, const float *bias,
+                                     const float *x, float *y) {
+    DIRECT_CONV_SMALL(lanes, 16, 6, 10, 14);
+}
+
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+void plrp_direct_conv_forward_small_narrow(const plrp_direct_conv *g, const float *packed, const float *bias,
+                                           const float *x, float *y) {
+    DIRECT_CONV_SMALL(lanes8, 8, 2, 4, 6);
+}
+
+void plrp_direct_conv_forward_small(const plrp_direct_conv *g, const float *packed, const float *bias,
+                                    const float *x, float *y) {
+    if (wide) {
+        direct_conv_small_avx512(g, packed, bias, x, y);
+    } else {
+        plrp_direct_conv_forward_small_narrow(g, packed, bias, x, y);
+    }
+}
 #else
 void plrp_direct_conv_forward_narrow(const plrp_direct_conv *g, const float *packed, const float *bias,
                                      const float *x, float *y) {
@@ -104,5 +149,15 @@ void plrp_direct_conv_forward_narrow(const plrp_direct_conv *g, const float *pac
 void plrp_direct_conv_forward(const plrp_direct_conv *g, const float *packed, const float *bias, const float *x,
                               float *y) {
     plrp_direct_conv_forward_narrow(g, packed, bias, x, y);
+}
+
+void plrp_direct_conv_forward_small_narrow(const plrp_direct_conv *g, const float *packed, const float *bias,
+                                           const float *x, float *y) {
+    DIRECT_CONV_SMALL(lanes8, 8, 2, 4, 6);
+}
+
+void plrp_direct_conv_forward_small(const plrp_direct_conv *g, const float *packed, const float *bias,
+                                    const float *x, float *y) {
+    plrp_direct_conv_forward_small_narrow(g, packed, bias, x, y);
 }
 #endif

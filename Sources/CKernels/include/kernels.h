@@ -42,7 +42,7 @@ void plrp_onehot_conv_input_times_transposed(const plrp_onehot_conv *g, const ui
 /// computed too and dropped by the caller.
 typedef struct {
     long cin;
-    long cout;      ///< a multiple of PLRP_CONV_OUT_BLOCK
+    long cout;      ///< a multiple of PLRP_CONV_OUT_BLOCK (or below it, for the small kernel)
     long taps;
     long dilation;
     long columns;   ///< output positions per row, a multiple of PLRP_LANES
@@ -61,6 +61,16 @@ void plrp_direct_conv_forward(const plrp_direct_conv *g, const float *packed, co
 /// so that tests cover it everywhere). Sums in the same order, so the results are identical.
 void plrp_direct_conv_forward_narrow(const plrp_direct_conv *g, const float *packed, const float *bias,
                                      const float *x, float *y);
+
+/// The same for fewer than PLRP_CONV_OUT_BLOCK output channels (`cout` 1–7): `packed` holds one block,
+/// PLRP_CONV_OUT_BLOCK·cin·taps floats from `plrp_direct_conv_pack`, lanes from `cout` on zero. Sums in the same
+/// order as `plrp_direct_conv_forward`.
+void plrp_direct_conv_forward_small(const plrp_direct_conv *g, const float *packed, const float *bias,
+                                    const float *x, float *y);
+
+/// Its 8-float form, which CPUs without AVX-512 run (identical results).
+void plrp_direct_conv_forward_small_narrow(const plrp_direct_conv *g, const float *packed, const float *bias,
+                                           const float *x, float *y);
 
 /// Max pooling with window and stride 4 over `rows` rows of `length` values: out[r][t] = max of in[r][4t … 4t+3],
 /// `length / 4` outputs per row (a trailing partial window is dropped, as PyTorch does).

@@ -1,6 +1,6 @@
 /// 1-D convolution as PyTorch's `Conv1d`: weight `[out, in, kernel]`, optional bias `[out]`. Runs as table look-ups
-/// on one-hot input (see `OneHotCodes`), in the direct kernel when the stride is 1 (see `forwardDirect`), or else as
-/// im2col + one sgemm per chunk of items.
+/// on one-hot input (see `OneHotCodes`), in the direct kernel when the stride is 1 and the output channels are whole
+/// blocks of 8 or fewer than 8 (see `forwardDirect`), or else as im2col + one sgemm per chunk of items.
 public struct Conv1d: Layer {
     public let spec: LayerSpec
     public var weight: Tensor
@@ -53,7 +53,7 @@ public struct Conv1d: Layer {
         if input.shape[1] == 4, input.shape[0] > 0, let codes = OneHotCodes(input) {
             return forward(oneHot: codes, count: input.shape[0], compute: compute)
         }
-        if runsDirect { return forwardDirect(input, compute: compute) }
+        if runsDirect || runsDirectSmall { return forwardDirect(input, compute: compute) }
         return forwardAsProduct(input, compute: compute)
     }
 

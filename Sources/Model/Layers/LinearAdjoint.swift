@@ -1,6 +1,14 @@
 /// The adjoint (transpose) of the linear part of conv and dense layers: `Wᵀs` for an output-shaped `s`. Gradients
 /// and every LRP rule (x ⊙ Wᵀ(R / z)) are built from it.
 extension Conv1d {
+    /// x ⊙ Wᵀs for the layer's input x: on the direct path the product is taken as the kernel's rows are copied out.
+    public func transposed(_ s: Tensor, times x: Tensor, compute: Compute) -> Tensor {
+        if let pads = transposedPadding(inputLength: x.shape[2], outputLength: s.shape[2]) {
+            return transposedDirect(s, padding: pads, times: x, compute: compute)
+        }
+        return transposed(s, inputLength: x.shape[2], compute: compute).multiplied(by: x)
+    }
+
     public func transposed(_ s: Tensor, inputLength length: Int, compute: Compute) -> Tensor {
         let n = s.shape[0], cin = spec.inChannels, cout = spec.outChannels, lout = s.shape[2]
         if let pads = transposedPadding(inputLength: length, outputLength: lout) {

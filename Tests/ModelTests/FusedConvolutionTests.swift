@@ -105,4 +105,37 @@ final class FusedConvolutionTests: XCTestCase {
                            layer.transposed(s, inputLength: length, compute: compute).multiplied(by: x))
         }
     }
+
+    /// Predictions skip the nodes no requested head needs and run residual blocks fused; every slot kept runs node by
+    /// node. Both give the same heads.
+    func testNetworkHeadsEqualTheNodesRunOneByOne() throws {
+        let network = try GraphModels.model(GraphModels.bpnetJSON())
+        let x = GraphModels.oneHot(count: 5, length: network.inputLength)
+        let compute = Compute(threads: 2)
+        let all = network.activations(x, compute: compute)
+        let profile = network.heads.first(where: \.isProfile)!, counts = network.heads.first { !$0.isProfile }!
+        XCTAssertEqual(network.logits(x, compute: compute), all[counts.slot])
+        XCTAssertEqual(network.profiles(x, compute: compute), [all[profile.slot]])
+        XCTAssertNotNil(network.residualBlockSource(at: 2))
+        XCTAssertEqual(network.slots(reaching: [counts.slot]).contains(profile.slot), false)
+
+        // Long items run in parts of `chunkItems`: the same values (the dense layer's sgemm may round differently
+        // for fewer rows).
+        let long = try GraphModels.model(GraphModels.bpnetJSON(length: 2114, filters: 64, layers: 1, trimming: 557))
+        let y = GraphModels.oneHot(count: 5, length: 2114)
+        let whole = long.activations(y, compute: compute)
+        let longCounts = long.heads.first { !$0.isProfile }!, longProfile = long.heads.first(where: \.isProfile)!
+        XCTAssertEqual(long.profiles(y, compute: compute), [whole[longProfile.slot]])
+        let logits = long.logits(y, compute: compute)
+        XCTAssertEqual(logits.shape, whole[longCounts.slot].shape)
+        for (a, b) in zip(logits.values, whole[longCounts.slot].values) { XCTAssertEqual(a, b, accuracy: 1e-6 * max(1, abs(b))) }
+    }
+
+    /// Chunks stay at 16 items unless one item's values are long (then fewer, so that a chunk stays in cache).
+    func testChunkItems() throws {
+        XCTAssertEqual(try ModelFile.load(path: Repo.path("data/models/default.safetensors")).chunkItems, 16)
+        XCTAssertEqual(try GraphModels.model(GraphModels.bpnetJSON()).chunkItems, 16)
+        let long = try GraphModels.model(GraphModels.bpnetJSON(length: 2114, filters: 64, layers: 1, trimming: 557))
+        XCTAssertEqual(long.chunkItems, 2)
+    }
 }

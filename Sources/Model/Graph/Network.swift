@@ -244,13 +244,46 @@ public struct Network: Sendable {
         return (logits, split())
     }
 
-    /// Runs every node on one chunk, on the calling thread, and returns the slots in `keeping` (others are freed
-    /// once read). A node whose input nobody else reads works in place; ReLU then max pooling runs as max pooling
-    /// then ReLU, which is equal on a quarter of the values.
-    /// Nodes that no kept slot depends on (another head's branch) are not run.
+    /// Runs the nodes that `keeping` depends on, on one chunk, on the calling thread, and returns the slots in
+    /// `keeping` (others are freed once read). When only heads are kept, a chunk of more than `chunkItems` items
+    /// runs in parts of that many, whose kept values are joined (keeping more, parts would add copies of them).
     func run(_ input: Tensor, keeping: Set<Int>, compute: Compute) -> [Tensor?] {
+        let n = input.shape[0], part = chunkItems
+        guard n > part, keeping.isSubset(of: heads.map(\.slot)) else { return runPart(input, keeping: keeping, compute: compute) }
+        let row = input.rowLength
+        let parts = stride(from: 0, to: n, by: part).map { first -> [Tensor?] in
+            let items = first..<min(n, first + part)
+            let values = Array(input.values[(items.lowerBound * row)..<(items.upperBound * row)])
+            return runPart(Tensor(shape: [items.count] + input.shape.dropFirst(), values: values), keeping: keeping, compute: compute)
+        }
+        return shapes.indices.map { slot in
+            guard keeping.contains(slot) else { return nil }
+            return Tensor(shape: [n] + shapes[slot], values: parts.flatMap { $0[slot]!.values })
+        }
+    }
+
+    /// Items that run through the network together: `itemsPerChunk`, or fewer when an item's largest value is so
+    /// long that a chunk's activations would not stay in the caches (BPNet's [64, 2114] values are half a megabyte
+    /// each). It depends on the shapes alone, so results still do not depend on the thread count.
+    public var chunkItems: Int {
+        let largest = shapes.map { $0.reduce(1, *) }.max() ?? 1
+        return max(1, min(Self.itemsPerChunk, Self.chunkFloats / max(largest, 1)))
+    }
+
+    /// Floats of the largest value a chunk may hold: 1.25 MiB, 16 items of the default model's [64, 300] (1.2 MB).
+    static let chunkFloats = 5 << 16
+
+    /// The slots whose values `targets` (slots) depend on, the targets included.
+    public func slots(reaching targets: [Int]) -> Set<Int> { Self.slotsReaching(targets, nodes: nodes) }
+
+    /// `run` on at most `chunkItems` items. A node whose input nobody else reads works in place; ReLU then max
+    /// pooling runs as max pooling then ReLU, which is equal on a quarter of the values; a residual block (conv,
+    /// ReLU, add of the conv's input) runs as one pass of the direct kernel (`Conv1d.forwardResidual`); nodes that
+    /// no slot in `keeping` depends on do not run.
+    private func runPart(_ input: Tensor, keeping: Set<Int>, compute: Compute) -> [Tensor?] {
         var values = [Tensor?](repeating: nil, count: shapes.count)
         let needed = Self.slotsReaching(Array(keeping), nodes: nodes)
+        // Reads by nodes that run.
         var remaining = consumers.map { $0.filter { needed.contains($0 + 1) }.count }
         values[0] = input
         var index = 0
@@ -258,6 +291,14 @@ public struct Network: Sendable {
             let node = nodes[index], output = index + 1
             guard needed.contains(output) else {
                 index += 1
+                continue
+            }
+            if let source = residualBlockSource(at: index), !keeping.contains(output), !keeping.contains(output + 1),
+               let sum = (node.layer as! Conv1d).forwardResidual(values[source]!, compute: compute) {
+                values[output + 2] = sum
+                remaining[source] -= 2
+                if remaining[source] <= 0, !keeping.contains(source) { values[source] = nil }
+                index += 3
                 continue
             }
             if node.layer.spec.kind == .relu, index + 1 < nodes.count, nodes[index + 1].layer.spec.kind == .maxpool1d,
@@ -290,6 +331,18 @@ public struct Network: Sendable {
             index += 1
         }
         return values
+    }
+
+    /// Whether nodes `index`, `index + 1` and `index + 2` are a residual block: a conv, a ReLU reading only it, and an
+    /// add of the ReLU's output and the conv's input, the conv's and the ReLU's outputs read by nothing else.
+    /// Returns the slot the conv reads.
+    public func residualBlockSource(at index: Int) -> Int? {
+        guard index + 2 < nodes.count, nodes[index].layer is Conv1d, nodes[index + 1].layer.spec.kind == .relu,
+              nodes[index + 2].layer.spec.kind == .add, let source = nodes[index].inputs.first,
+              nodes[index + 1].inputs == [index + 1], Set(nodes[index + 2].inputs) == [source, index + 2],
+              nodes[index + 2].inputs.count == 2, consumers[index + 1].count == 1, consumers[index + 2].count == 1,
+              !heads.contains(where: { $0.slot == index + 1 || $0.slot == index + 2 }) else { return nil }
+        return source
     }
 
     /// Every slot's value for a batch (slot 0 the input, slot i + 1 the output of node i), for explanations.

@@ -77,13 +77,22 @@ public struct LRP: Sendable {
 
     /// Every slot's value, as `Network.activations`, plus W⁺x + b⁺ for the stacked zplus convs whose input has no
     /// negative value. Activations overwrite their input where `inPlace` allows: the relevance pass never reads that
-    /// input, so its slot holds the activation's output too (saving a copy per layer).
-    private func forward(_ input: Tensor, compute: Compute) -> (activations: [Tensor], positive: [Int: Tensor]) {
+    /// input, so its slot holds the activation's output too (saving a copy per layer). Only the nodes that the heads
+    /// in `heads` (slots) depend on run; the others' slots hold empty tensors, which no relevance reaches. A stacked
+    /// conv followed by its in-place ReLU (and the add of a residual block) writes all their values in one pass.
+    private func forward(_ input: Tensor, heads: [Int], compute: Compute) -> (activations: [Tensor], positive: [Int: Tensor]) {
         var activations = [input]
         activations.reserveCapacity(model.shapes.count)
         var positive: [Int: Tensor] = [:]
-        for (index, node) in model.nodes.enumerated() {
-            let layer = node.layer
+        let needed = model.slots(reaching: heads)
+        var index = 0
+        while index < model.nodes.count {
+            let node = model.nodes[index], layer = node.layer
+            defer { index += 1 }
+            guard needed.contains(index + 1) else {
+                activations.append(Tensor(shape: [0], values: []))
+                continue
+            }
             if let join = layer as? JoinLayer {
                 activations.append(join.forward(node.inputs.map { activations[$0] }))
                 continue
@@ -98,7 +107,23 @@ public struct LRP: Sendable {
                 continue
             }
             let x = activations[source]
-            if let both = stacked[index], !x.values.contains(where: { $0 < 0 }) {
+            if let both = stacked[index], !VectorLoops.hasNegative(x.values) {
+                // With its ReLU next (in place) and, after that, the add of a residual block, all in one pass.
+                let activates = index + 1 < model.nodes.count && inPlace.contains(index + 1)
+                    && model.nodes[index + 1].layer.spec.kind == .relu && needed.contains(index + 2)
+                let residual = activates && model.residualBlockSource(at: index) == source && needed.contains(index + 3)
+                if let out = both.forwardStacked(x, activate: activates, residual: residual, compute: compute) {
+                    positive[index] = out.second
+                    activations.append(out.first)
+                    guard activates else { continue }
+                    activations.append(out.first)
+                    index += 1
+                    if let sum = out.sum {
+                        activations.append(sum)
+                        index += 1
+                    }
+                    continue
+                }
                 let out = both.forward(x, compute: compute)
                 let (n, channels, length) = (out.shape[0], out.shape[1] / 2, out.shape[2])
                 var plain = Tensor(overwrittenShape: [n, channels, length])
@@ -146,7 +171,7 @@ public struct LRP: Sendable {
     public func explain(_ input: Tensor, targets: [Target], hypothetical: Bool = false, compute: Compute) -> Explanation {
         let row = input.rowLength
         let parts = input.values.withUnsafeBufferPointer { x in
-            compute.mapChunks(of: input.shape[0], chunk: Self.itemsPerChunk) { items in
+            compute.mapChunks(of: input.shape[0], chunk: model.chunkItems) { items in
                 var unrecorded: [Tensor]? = nil
                 return explainChunk(Tensor(shape: [items.count] + input.shape.dropFirst(),
                                            values: Array(x[(items.lowerBound * row)..<(items.upperBound * row)])),
@@ -173,7 +198,7 @@ public struct LRP: Sendable {
     /// One chunk, on the calling thread; `record`, when not nil, receives every slot's relevance.
     private func explainChunk(_ input: Tensor, targets: [Target], hypothetical: Bool, record: inout [Tensor]?) -> Explanation {
         let serial = Compute(threads: 1)
-        let (activations, positiveOutputs) = forward(input, compute: serial)
+        let (activations, positiveOutputs) = forward(input, heads: targetHeadSlots(targets), compute: serial)
         let n = input.shape[0]
         let (seeds, logits) = model.start(targets, headValues: { activations[$0.slot] }, unit: false)
         var relevance = [Tensor?](repeating: nil, count: model.shapes.count)
@@ -188,7 +213,7 @@ public struct LRP: Sendable {
         // First layers reading the sequence: their hypothetical terms, and the relevance they sent.
         var hypotheticalSum: Tensor? = nil, firstSum: Tensor? = nil
         func send(_ r: Tensor, to slot: Int) {
-            if relevance[slot] == nil { relevance[slot] = r } else { relevance[slot] = relevance[slot]!.adding(r) }
+            if relevance[slot] == nil { relevance[slot] = r } else { relevance[slot]!.add(r) }
         }
         for index in stride(from: model.nodes.count - 1, through: 0, by: -1) {
             let node = model.nodes[index], layer = node.layer
@@ -243,6 +268,16 @@ public struct LRP: Sendable {
             explanation.hypothetical = terms
         }
         return explanation
+    }
+
+    /// The slots of the heads that `targets` start from.
+    private func targetHeadSlots(_ targets: [Target]) -> [Int] {
+        Array(Set(targets.map { target -> Int in
+            switch target {
+            case .scalar(let index): return model.heads.last { $0.offset <= index && !$0.isProfile }!.slot
+            case .profile(let head): return model.heads[head].slot
+            }
+        }))
     }
 
     /// Each window's part of `seed` divided by that window's target value (zennit's unit output relevance).

@@ -65,6 +65,9 @@ struct LinearMap {
         if let codes, case .conv(let c) = kind {
             return c.transposedTimesOneHot(s, weight: w, input: codes, compute: compute)
         }
+        if case .conv(let c) = kind {
+            return Conv1d(spec: c.spec, weight: Tensor(shape: weightShape, values: w), bias: nil).transposed(s, times: x, compute: compute)
+        }
         return transposed(s, weight: w, inputShape: x.shape, compute: compute).multiplied(by: x)
     }
 }

@@ -42,7 +42,7 @@ struct LinearRelevance {
                         for c in 0..<channels {
                             let base = item * perItem + c * positions
                             let q = sb.baseAddress! + base, zz = zb.baseAddress! + base, rr = rb.baseAddress! + base
-                            for p in 0..<positions { q[p] = rr[p] / stabilized(zz[p], epsilon) }
+                            VectorLoops.divideStabilized(rr, zz, epsilon, into: q, count: positions)
                             if let masked { for p in 0..<positions where masked[base + p] == 0 { q[p] = 0 } }
                             // Four partial sums: one running sum would wait on each addition in turn.
                             var part = SIMD4<Float>.zero, p = 0
@@ -72,7 +72,7 @@ struct LinearRelevance {
         }
 
         // After ReLU and on one-hot input there are no negative inputs: x⁺ = x and every x⁻ term is exactly zero.
-        let hasNegative = x.values.contains { $0 < 0 }
+        let hasNegative = VectorLoops.hasNegative(x.values)
         let xPos = hasNegative ? x.map { max($0, 0) } : x
         let xNeg = hasNegative ? x.map { min($0, 0) } : x
         func applyNegative(_ weight: [Float]) -> Tensor? { hasNegative ? apply(xNeg, weight, nil) : nil }

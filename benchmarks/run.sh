@@ -4,6 +4,8 @@
 #   model.sh    `plrp predict` vs PyTorch forward; a training epoch vs PyTorch's
 #   explain.sh  `plrp explain` LRP, PLRP-λ, PLRP-M vs zennit EpsilonPlus
 #   genome.sh   whole-chr2R explanation end to end (windows/s, bases/s, peak RSS)
+#   bpnet.sh    bpnet-lite's BPNet (2,114 bp, 64 filters, 8 dilated residual layers): predict vs PyTorch, explain vs
+#               zennit, with its own summary table (printed after the one below)
 # and the machine's own limit: OpenBLAS sgemm GFLOP/s on THREADS threads (benchmarks/sgemm_peak.c, the library plrp
 # links), the FLOPs one explanation needs per layer (from `plrp model inspect`), and the fraction of the sgemm peak
 # that plrp reaches. Prints every part's own output, then a Markdown summary table (copied into the README).
@@ -27,6 +29,8 @@ part io
 part model
 part explain
 part genome
+export PLRP=$plrp
+part bpnet
 
 echo "== sgemm peak"
 cc=$(command -v clang || command -v cc || echo /opt/swift/usr/bin/clang)
@@ -87,3 +91,7 @@ printf '| LRP arithmetic: %.2f MFLOP/window dense-equivalent (%.2f executed) | %
   "$(pct "$(gf "$lrp" "$lrp_flops")")" "$(pct "$(gf "$lrp" "$lrp_exec")")"
 printf '| PLRP-λ arithmetic (same products) | %.1f GFLOP/s = %.0f%% of peak (%.0f%% executed) | | | ≥ 30%% |\n' \
   "$(gf "$lambda" "$lrp_flops")" "$(pct "$(gf "$lambda" "$lrp_flops")")" "$(pct "$(gf "$lambda" "$lrp_exec")")"
+
+echo
+echo "== BPNet summary (benchmarks/bpnet.sh)"
+sed -n '/^== summary/,$p' "$work/bpnet.txt" | tail -n +2

@@ -61,12 +61,12 @@ struct Predict: ParsableCommand {
                 throw sequences.invalidCharacter(at: bad, windows: windows, bases: bases)
             }
             let batch = Tensor(shape: [windows.count, 4, length], values: values)
+            // Scalar and profile heads from one pass through the network.
+            let outputs = network.outputs(batch, profiles: profileWriter != nil, compute: compute)
             if let profileWriter {
-                for (index, logits) in network.profiles(batch, compute: compute).enumerated() {
-                    try profileWriter.append(logits.values, member: index)
-                }
+                for (index, logits) in outputs.profiles.enumerated() { try profileWriter.append(logits.values, member: index) }
             }
-            var result = network.logits(batch, compute: compute)
+            var result = outputs.logits
             if probabilities { result = network.probabilities(fromLogits: result) }
             let width = network.outputs.count
             for (i, window) in windows.enumerated() {

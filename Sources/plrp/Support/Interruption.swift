@@ -34,23 +34,32 @@ enum Interruption {
         func remove(_ path: String) {
             if (try? fm.removeItem(atPath: path)) != nil { removed += 1 }
         }
-        var folders: [String] = []
-        for output in lock.withLock({ outputs }) {
+        let watched = lock.withLock { outputs }.map { output -> (path: String, created: Bool, isFolder: Bool) in
             var isFolder: ObjCBool = false
-            if fm.fileExists(atPath: output.path, isDirectory: &isFolder), isFolder.boolValue {
-                for name in (try? fm.contentsOfDirectory(atPath: output.path)) ?? [] where name.hasPrefix(".") && name.hasSuffix(suffix) {
-                    remove(PathName.join(output.path, name))
+            return (output.path, output.created, fm.fileExists(atPath: output.path, isDirectory: &isFolder) && isFolder.boolValue)
+        }
+        let folders = watched.map { $0.isFolder ? $0.path : PathName.folder(of: $0.path) }
+        // Writer threads go on until the process exits and may open another partial file meanwhile: sweep until a
+        // sweep until three passes in a row find nothing more to remove (passes 10 ms apart, at most half a second).
+        var quiet = 0
+        for _ in 0..<50 where quiet < 3 {
+            let before = removed
+            for output in watched {
+                if output.isFolder {
+                    for name in (try? fm.contentsOfDirectory(atPath: output.path)) ?? [] where name.hasPrefix(".") && name.hasSuffix(suffix) {
+                        remove(PathName.join(output.path, name))
+                    }
+                    if output.created, (try? fm.contentsOfDirectory(atPath: output.path))?.isEmpty == true {
+                        try? fm.removeItem(atPath: output.path)
+                    }
+                } else {
+                    let name = output.path.split(separator: "/").last.map(String.init) ?? output.path
+                    let partial = PathName.join(PathName.folder(of: output.path), ".\(name)\(suffix)")
+                    if fm.fileExists(atPath: partial) { remove(partial) }
                 }
-                if output.created, (try? fm.contentsOfDirectory(atPath: output.path))?.isEmpty == true {
-                    try? fm.removeItem(atPath: output.path)
-                }
-                folders.append(output.path)
-            } else {
-                let name = output.path.split(separator: "/").last.map(String.init) ?? output.path
-                let partial = PathName.join(PathName.folder(of: output.path), ".\(name)\(suffix)")
-                if fm.fileExists(atPath: partial) { remove(partial) }
-                folders.append(PathName.folder(of: output.path))
             }
+            quiet = removed == before ? quiet + 1 : 0
+            usleep(10_000)
         }
         let name = signalNumber == SIGINT ? "SIGINT" : "SIGTERM"
         let place = folders.isEmpty ? "" : " in " + Set(folders).sorted().joined(separator: ", ")

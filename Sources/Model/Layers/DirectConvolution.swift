@@ -26,10 +26,9 @@ extension Conv1d {
         return output
     }
 
-    /// Whether `forwardResidual` and `forwardStacked` can run: the direct kernel, on input that is not one-hot DNA.
-    func runsDirect(on input: Tensor) -> Bool {
-        (runsDirect || runsDirectSmall) && (input.shape[1] != 4 || OneHotCodes(input) == nil)
-    }
+    /// Whether `forwardResidual` and `forwardStacked` can run: the direct kernel, on input of other than 4 channels
+    /// (which may be one-hot DNA, for `forward`'s table look-ups; telling would cost a pass over the input).
+    func runsDirect(on input: Tensor) -> Bool { (runsDirect || runsDirectSmall) && input.shape[1] != 4 }
 
     /// x + ReLU(conv(x)) in one pass over the kernel's rows (a residual block: conv, ReLU, add), equal to the three
     /// nodes run in turn. Nil unless the conv runs direct and keeps the input's shape.

@@ -29,8 +29,8 @@ run() {  # name, extra arguments: prints windows/s end to end, the best of 3 run
   done
   echo "$best"
 }
-lrp=$(run lrp)
-tracks=$(run tracks --tracks)
+lrp=$(run lrp --prune 0)  # explain's default is PLRP-λ p = 0.5
+tracks=$(run tracks --prune 0 --tracks)
 lambda=$(run lambda --prune 0.5 --plrp lambda)
 m=$(run m --prune 0.5 --plrp m)
 zennit=$("$python" benchmarks/explain_zennit.py "$model" "$work/lrp/ohe.npz" "$threads" 2>/dev/null)

@@ -67,7 +67,7 @@ public struct Attributor: Sendable {
         guard strand == .both else { return forward }
         let flipped = Self.reverseComplement(batch)
         let reverse = attributeOneStrand(flipped, targets: targets, windows: windows,
-                                         reverse: forward.references.map(Self.reverseComplementReferences), compute: compute)
+                                         reverse: forward.references.map(Self.reverseComplement), compute: compute)
         forward.relevance = Self.average(forward.relevance, Self.reverseComplement(reverse.relevance))
         if let h = forward.hypothetical, let hr = reverse.hypothetical {
             forward.hypothetical = Self.average(h, Self.reverseComplement(hr))
@@ -119,8 +119,6 @@ public struct Attributor: Sendable {
         let flipped = OneHotBatch(count: items, length: length, values: t.values).reverseComplemented()
         return Tensor(shape: t.shape, values: flipped.values)
     }
-
-    static func reverseComplementReferences(_ t: Tensor) -> Tensor { reverseComplement(t) }
 
     static func average(_ a: Tensor, _ b: Tensor) -> Tensor {
         var out = a

@@ -200,7 +200,7 @@ public struct LRP: Sendable {
         let serial = Compute(threads: 1)
         let (activations, positiveOutputs) = forward(input, heads: targetHeadSlots(targets), compute: serial)
         let n = input.shape[0]
-        let (seeds, logits) = model.start(targets, headValues: { activations[$0.slot] }, unit: false)
+        let (seeds, logits) = model.start(targets, headValues: { activations[$0.slot] })
         var relevance = [Tensor?](repeating: nil, count: model.shapes.count)
         var start = logits
         for (slot, seed) in seeds {
@@ -272,12 +272,7 @@ public struct LRP: Sendable {
 
     /// The slots of the heads that `targets` start from.
     private func targetHeadSlots(_ targets: [Target]) -> [Int] {
-        Array(Set(targets.map { target -> Int in
-            switch target {
-            case .scalar(let index): return model.heads.last { $0.offset <= index && !$0.isProfile }!.slot
-            case .profile(let head): return model.heads[head].slot
-            }
-        }))
+        Array(Set(targets.map { model.head(of: $0).slot }))
     }
 
     /// Each window's part of `seed` divided by that window's target value (zennit's unit output relevance).

@@ -47,7 +47,7 @@ public enum InputGradient {
         for (i, target) in targets.enumerated() {
             switch target {
             case .scalar(let index):
-                let head = model.heads.last { $0.offset <= index && !$0.isProfile }!
+                let head = model.head(ofOutput: index)
                 let width = head.shape[0]
                 if seeds[head.slot] == nil { seeds[head.slot] = Tensor(zeros: activations[head.slot].shape) }
                 seeds[head.slot]!.values[i * width + index - head.offset] = 1

@@ -18,7 +18,7 @@ enum DeepLiftFloat64 {
         for (k, target) in targets.enumerated() {
             switch target {
             case .scalar(let index):
-                let head = model.heads.last { $0.offset <= index && !$0.isProfile }!
+                let head = model.head(ofOutput: index)
                 let width = head.shape[0], local = index - head.offset
                 values[k] = activations[head.slot].values[k * width + local]
                 referenceValues[k] = activations[head.slot].values[(p + k) * width + local]

@@ -68,7 +68,7 @@ enum DeepLiftTarget {
         for (k, target) in targets.enumerated() {
             switch target {
             case .scalar(let index):
-                let head = model.heads.last { $0.offset <= index && !$0.isProfile }!
+                let head = model.head(ofOutput: index)
                 let width = head.shape[0], local = index - head.offset
                 let logits = activations[head.slot]!.values
                 values[k] = logits[k * width + local]

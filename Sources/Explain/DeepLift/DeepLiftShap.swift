@@ -115,13 +115,7 @@ public struct DeepLiftShap: Sendable {
         let p = x.shape[0]
         let both = Tensor(shape: [2 * p] + x.shape.dropFirst(), values: x.values + refs.values)
         // Only the targets' heads are needed, and only the values the non-linear rules read.
-        let headSlots = Set(targets.map { target -> Int in
-            switch target {
-            case .scalar(let index): model.heads.last { $0.offset <= index && !$0.isProfile }!.slot
-            case .profile(let head): model.heads[head].slot
-            }
-        })
-        var read = headSlots
+        var read = Set(targets.map { model.head(of: $0).slot })
         for (index, node) in model.nodes.enumerated() where Self.hasRule(node.layer) {
             read.insert(node.inputs[0])
             read.insert(index + 1)

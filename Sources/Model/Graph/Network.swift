@@ -175,8 +175,6 @@ public struct Network: Sendable {
     public var isChain: Bool {
         nodes.enumerated().allSatisfy { $0.element.inputs == [$0.offset] } && heads.count == 1 && heads[0].slot == nodes.count
     }
-    /// The slot a node's output occupies.
-    public func slot(ofNode index: Int) -> Int { index + 1 }
     /// The head with this name.
     public func head(named name: String) -> Head? { heads.first { $0.name == name } }
 

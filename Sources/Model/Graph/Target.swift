@@ -45,21 +45,34 @@ public enum ProfileScalar {
 }
 
 extension Network {
-    /// The target's starting tensor at its head (`[N] + head shape`), each window's target value (the logit, or the
-    /// profile scalar y), and the head's slot. `values` holds the head's outputs for the batch.
-    public func start(_ targets: [Target], headValues: (Head) -> Tensor, unit: Bool)
-        -> (slots: [Int: Tensor], values: [Float]) {
+    /// The scalar head that holds output `index` of `outputs`.
+    public func head(ofOutput index: Int) -> Head {
+        heads.last { $0.offset <= index && !$0.isProfile }!
+    }
+
+    /// The head a target reads.
+    public func head(of target: Target) -> Head {
+        switch target {
+        case .scalar(let index): head(ofOutput: index)
+        case .profile(let index): heads[index]
+        }
+    }
+
+    /// Relevance at the targets' heads (`[N] + head shape` per head slot: the target logit, or the weighted centred
+    /// profile logits, which sum to y), and each window's target value (the logit, or y). `headValues` gives a head's
+    /// outputs for the batch.
+    public func start(_ targets: [Target], headValues: (Head) -> Tensor) -> (slots: [Int: Tensor], values: [Float]) {
         var slots: [Int: Tensor] = [:]
         var values = [Float](repeating: 0, count: targets.count)
         for (i, target) in targets.enumerated() {
             switch target {
             case .scalar(let index):
-                let head = heads.last { $0.offset <= index && !$0.isProfile }!
+                let head = head(ofOutput: index)
                 let width = head.shape[0], local = index - head.offset
                 let logits = headValues(head)
                 values[i] = logits.values[i * width + local]
                 if slots[head.slot] == nil { slots[head.slot] = Tensor(zeros: logits.shape) }
-                slots[head.slot]!.values[i * width + local] = unit ? 1 : values[i]
+                slots[head.slot]!.values[i * width + local] = values[i]
             case .profile(let headIndex):
                 let head = heads[headIndex], logits = headValues(head), size = head.shape.reduce(1, *)
                 let (terms, y) = logits.values.withUnsafeBufferPointer {
@@ -67,8 +80,7 @@ extension Network {
                 }
                 values[i] = y
                 if slots[head.slot] == nil { slots[head.slot] = Tensor(zeros: logits.shape) }
-                let scale: Float = unit ? (y == 0 ? 0 : 1 / y) : 1
-                for j in 0..<size { slots[head.slot]!.values[i * size + j] = terms[j] * scale }
+                for j in 0..<size { slots[head.slot]!.values[i * size + j] = terms[j] }
             }
         }
         return (slots, values)

@@ -29,6 +29,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "scripts"))
 from export_pytorch import write_safetensors  # noqa: E402
+from fixture_models import scale_weights  # noqa: E402
 
 LENGTH = 2114
 
@@ -37,12 +38,7 @@ def build(seed=1, gain=1.5):
     """The seeded, scaled bpnet-lite BPNet in eval mode."""
     torch.manual_seed(seed)
     model = BPNet(n_filters=64, n_layers=8, n_outputs=2, n_control_tracks=0, verbose=False)
-    with torch.no_grad():
-        for m in model.modules():
-            if isinstance(m, (nn.Conv1d, nn.Linear)):
-                m.weight.mul_(gain)
-                if m.bias is not None:
-                    m.bias.mul_(gain)
+    scale_weights(model, gain)
     return model.eval()
 
 

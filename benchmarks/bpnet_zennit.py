@@ -12,46 +12,19 @@ the linear layer Epsilon. The counts head starts from relevance 1 at the count, 
 ProfileWrapper scalar: R_j = w_j (l_j - mean l) on the flattened profile logits l of a window, w = softmax(l) held
 constant. Batches of BATCH windows (default 64), PASSES passes (default 3) after a warm-up batch of 8.
 """
-import copy
 import os
 import sys
 import time
 
 import numpy as np
 import torch
-from torch import nn
 from zennit.attribution import Gradient
 from zennit.composites import EpsilonPlus
-from zennit.layer import Sum
 
 sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "scripts"))
 from bpnet_torch import load  # noqa: E402
-
-
-class BPNetLRP(nn.Module):
-    """BPNet's forward pass for one head, in modules zennit has rules for."""
-
-    def __init__(self, bpnet, head):
-        super().__init__()
-        self.iconv = copy.deepcopy(bpnet.iconv)
-        self.irelu = nn.ReLU()
-        self.rconvs = copy.deepcopy(bpnet.rconvs)
-        self.rrelus = nn.ModuleList(nn.ReLU() for _ in bpnet.rconvs)
-        self.sums = nn.ModuleList(Sum(dim=-1) for _ in bpnet.rconvs)
-        self.fconv = copy.deepcopy(bpnet.fconv)
-        self.mean = nn.AdaptiveAvgPool1d(1)
-        self.flatten = nn.Flatten()
-        self.linear = copy.deepcopy(bpnet.linear)
-        self.trimming, self.head = bpnet.trimming, head
-
-    def forward(self, x):
-        start, end = self.trimming, x.shape[2] - self.trimming
-        x = self.irelu(self.iconv(x))
-        for conv, relu, add in zip(self.rconvs, self.rrelus, self.sums):
-            x = add(torch.stack([x, relu(conv(x))], dim=-1))
-        if self.head == "profile":
-            return self.fconv(x)[:, :, start:end]
-        return self.linear(self.flatten(self.mean(x[:, :, max(start - 37, 0):end + 37])))
+from fixture_models import BPNetLRP  # noqa: E402
 
 
 def output_relevance(output, head):

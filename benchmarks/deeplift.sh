@@ -34,11 +34,10 @@ printf '  plrp explain --method deeplift-shap  %8.1f\n' "$best"
 printf '  tangermeme deep_lift_shap (compute)  %8.1f\n' "$theirs"
 printf '  ratio plrp / tangermeme              %8.2f\n' "$(echo "$best / $theirs" | bc -l)"
 
-# BPNet at bpnet-lite's default size (benchmarks/bpnet_model.py; imported through ONNX), its counts head against
-# bpnet-lite's deep_lift_shap with CountWrapper, BPNET_WINDOWS (16) windows of 2,114 bp.
+# BPNet at bpnet-lite's default size (benchmarks/bpnet_export.py, the model bpnet.sh checks on every side), its
+# counts head against bpnet-lite's deep_lift_shap with CountWrapper, BPNET_WINDOWS (16) windows of 2,114 bp.
 bpnet_windows=${BPNET_WINDOWS:-16}
-"$python" benchmarks/bpnet_model.py "$work/bpnet" > /dev/null 2>&1
-"$plrp" model import "$work/bpnet/bpnet.onnx" -o "$work/bpnet/bpnet.safetensors" > /dev/null
+"$python" benchmarks/bpnet_export.py "$work/bpnet" > /dev/null 2>&1
 start=$(date +%s.%N)
 "$plrp" explain --model "$work/bpnet/bpnet.safetensors" --fasta data/genome/dm3_chr2R.fa.gz \
   --region "chr2R:1000001-$((1000000 + bpnet_windows * 2114))" --step 2114 --target counts --threads "$threads" \

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """bpnet-lite's deep_lift_shap (its CountWrapper, the rules it registers, tangermeme underneath) on CPU PyTorch for
-benchmarks/deeplift.sh: the BPNet of bpnet_model.py, the windows of an ohe.npz, N shuffles, THREADS threads. Prints
+benchmarks/deeplift.sh: the BPNet of bpnet_export.py, the windows of an ohe.npz, N shuffles, THREADS threads. Prints
 windows/s of the attribution call alone.
 Usage: deeplift_bpnet.py BPNET.pt OHE.NPZ THREADS [SHUFFLES]"""
 import sys

@@ -129,6 +129,7 @@ from tangermeme.ersatz import dinucleotide_shuffle
 
 sys.path.insert(0, os.path.dirname(__file__))
 from export_pytorch import GlobalMaxPool, load  # noqa: E402
+from fixture_models import randomize_batchnorm, scale_weights  # noqa: E402
 
 torch.set_num_threads(1)
 root = os.path.join(os.path.dirname(__file__), "..")
@@ -404,58 +405,6 @@ np.savez(os.path.join(out, "default.npz"), x=f32(x), references=f32(refs), attri
 # ----------------------------------------------------------------------------------------------- graph models
 # Rebuilt exactly as scripts/make_graph_fixtures.py builds them (same seed, same construction order), and checked
 # against Tests/Fixtures/graphs/NAME.io.npz.
-def randomize_batchnorm(model):
-    for m in model.modules():
-        if isinstance(m, nn.BatchNorm1d):
-            with torch.no_grad():
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.uniform_(-0.3, 0.3)
-                m.running_mean.uniform_(-0.5, 0.5)
-                m.running_var.uniform_(0.2, 2.0)
-
-
-def scale_weights(model, gain):
-    with torch.no_grad():
-        for m in model.modules():
-            if isinstance(m, (nn.Conv1d, nn.Linear)):
-                m.weight.mul_(gain)
-                if m.bias is not None:
-                    m.bias.mul_(gain)
-
-
-class ResidualGelu(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv0, self.bn0, self.act0 = nn.Conv1d(4, 8, 7, padding="same"), nn.BatchNorm1d(8), nn.GELU()
-        self.conv1, self.bn1, self.act1 = nn.Conv1d(8, 8, 3, padding="same", dilation=2), nn.BatchNorm1d(8), nn.GELU()
-        self.conv2, self.bn2, self.act2 = nn.Conv1d(8, 8, 3, padding="same", dilation=4), nn.BatchNorm1d(8), nn.GELU()
-        self.pool = nn.MaxPool1d(2)
-        self.dense = nn.Linear(8, 3)
-
-    def forward(self, x, act=None):
-        act = act or (lambda module, z: module(z))
-        x = act(self.act0, self.bn0(self.conv0(x)))
-        x = x + act(self.act1, self.bn1(self.conv1(x)))
-        x = x + act(self.act2, self.bn2(self.conv2(x)))
-        return self.dense(act(self.pool, x).mean(dim=2))
-
-
-class TwoBranch(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv_a, self.relu_a = nn.Conv1d(4, 6, 5, padding="same"), nn.ReLU()
-        self.conv_b, self.relu_b = nn.Conv1d(4, 6, 9, padding="same"), nn.ReLU()
-        self.pool = nn.MaxPool1d(4)
-        self.conv_c, self.relu_c = nn.Conv1d(12, 8, 3), nn.ReLU()
-        self.flatten = nn.Flatten()
-        self.dense = nn.Linear(8 * 10, 2)
-
-    def forward(self, x, act=None):
-        act = act or (lambda module, z: module(z))
-        x = torch.cat([act(self.relu_a, self.conv_a(x)), act(self.relu_b, self.conv_b(x))], dim=1)
-        return self.dense(self.flatten(act(self.relu_c, self.conv_c(act(self.pool, x)))))
-
-
 def bpnet_forward(core, x, head):
     """BPNet.forward with the DeepLIFT rules on the batch [x; ref], then the head: counts, or bpnet-lite's
     ProfileWrapper scalar sum_j u(z)_j, z = flattened logits minus their mean."""

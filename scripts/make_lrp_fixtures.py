@@ -21,6 +21,7 @@ from zennit.composites import (EpsilonAlpha2Beta1, EpsilonAlpha2Beta1Flat, Epsil
 
 sys.path.insert(0, os.path.dirname(__file__))
 from export_pytorch import GlobalMaxPool, export  # noqa: E402
+from fixture_models import fold, randomize_batchnorm  # noqa: E402
 
 torch.manual_seed(11)
 torch.set_num_threads(1)
@@ -50,29 +51,12 @@ def fold_batchnorms(model):
     for i in range(1, len(modules)):
         norm, previous = modules[i], modules[i - 1]
         if isinstance(norm, nn.BatchNorm1d) and isinstance(previous, (nn.Conv1d, nn.Linear)):
-            with torch.no_grad():
-                scale = norm.weight.double() / torch.sqrt(norm.running_var.double() + norm.eps)
-                shape = (-1,) + (1,) * (previous.weight.dim() - 1)
-                weight = previous.weight.double() * scale.reshape(shape)
-                bias = previous.bias.double() if previous.bias is not None else torch.zeros_like(scale)
-                bias = (bias - norm.running_mean.double()) * scale + norm.bias.double()
-                previous.weight.copy_(weight.float())
-                if previous.bias is None:
-                    previous.bias = nn.Parameter(bias.float())
-                else:
-                    previous.bias.copy_(bias.float())
-            folded[i] = nn.Identity()
+            folded[i - 1], folded[i] = fold(previous, norm), nn.Identity()
     return folded.eval()
 
 
 for name, (length, outputs, target, model) in models.items():
-    for m in model.modules():
-        if isinstance(m, nn.BatchNorm1d):
-            with torch.no_grad():
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.uniform_(-0.3, 0.3)
-                m.running_mean.uniform_(-0.5, 0.5)
-                m.running_var.uniform_(0.2, 2.0)
+    randomize_batchnorm(model)
     model.eval()
     export(model, os.path.join(out, f"{name}.safetensors"), length, [f"y{i}" for i in range(outputs)], "sigmoid")
     rng = np.random.default_rng(length)

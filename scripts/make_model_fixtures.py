@@ -12,21 +12,12 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(__file__))
 from export_pytorch import Exp, GlobalAvgPool, GlobalMaxPool, export  # noqa: E402
+from fixture_models import randomize_batchnorm  # noqa: E402
 
 torch.manual_seed(7)
 torch.set_num_threads(1)
 out = os.path.join(os.path.dirname(__file__), "..", "Tests", "Fixtures", "models")
 os.makedirs(out, exist_ok=True)
-
-
-def randomize_batchnorm(model):
-    for m in model.modules():
-        if isinstance(m, nn.BatchNorm1d):
-            with torch.no_grad():
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.uniform_(-0.3, 0.3)
-                m.running_mean.uniform_(-0.5, 0.5)
-                m.running_var.uniform_(0.2, 2.0)
 
 
 models = {

@@ -24,7 +24,7 @@ public struct ExplainJob: Sendable {
     public var shard: WindowShard?
     public var batchSize = 256
     /// Worker threads; results do not depend on them.
-    public var threads = 1
+    public var threads = everyCore
 
     public init(input: InputDescription, model: String, method: MethodConfiguration = MethodConfiguration()) {
         self.input = input

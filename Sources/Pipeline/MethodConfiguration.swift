@@ -5,7 +5,8 @@ import Tracks
 
 /// How windows are explained: the method, and for LRP its composite, rules and pruning (PLRP), for DeepLIFT/SHAP
 /// its references; which strands, and whether hypothetical contributions are kept. `attributor(for:)` builds the
-/// Explain module's `Attributor` from it. The defaults are plain LRP (epsilon-plus composite, no pruning).
+/// Explain module's `Attributor` from it. The defaults — every command's — are PLRP-λ with p = 0.5 and the epsilon-plus
+/// composite; `prune = "0"` is plain LRP.
 public struct MethodConfiguration: Sendable {
     public enum Method: String, Sendable, CaseIterable {
         case lrp
@@ -23,7 +24,7 @@ public struct MethodConfiguration: Sendable {
     public var gamma: Float = 0.25
     /// PLRP: the fraction of positive relevance mass pruned at every prunable layer, or per layer `NAME=P,NAME=P`
     /// ("0": plain LRP).
-    public var prune = "0"
+    public var prune = "0.5"
     /// PLRP: the fraction of negative relevance mass pruned (nil: half the positive fraction).
     public var pruneNegative: Float?
     public var variant: PruningPlan.Variant = .lambda

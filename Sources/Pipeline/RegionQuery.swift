@@ -21,7 +21,7 @@ public struct QueryJob: Sendable {
     /// Distance between window starts.
     public var step = 150
     public var method = MethodConfiguration.plrp(0.5)
-    public var threads = 1
+    public var threads = everyCore
     public var batchSize = 256
     /// An earlier run's output folder to answer from instead of explaining.
     public var results: String?

@@ -79,6 +79,22 @@ public struct RunJob {
 public struct RunReport {
     public var explain: ExplainReport
     public var motifs: MotifsReport?
+
+    /// What `plrp run` prints: the explain summary, the motifs and their best matches, the files written into `out`.
+    public func summary(out: String, seconds: Double) -> String {
+        var lines = ["plrp run: \(explain.summary(out: out))"]
+        if let motifs {
+            lines.append("  motifs: \(motifs.summary)")
+            for motif in motifs.motifs.filter({ $0.match != nil }).prefix(5) {
+                lines.append("    \(motif.id) (\(motif.seqlets) seqlets, \(motif.consensus)) → \(motif.match!)")
+            }
+        }
+        let files = ["relevance.bedGraph.gz", "relevance.bedGraph.gz.tbi", "relevance.bw"]
+            + (motifs == nil ? [] : ["seqlets.bed", "motifs.meme", "matches.tsv", "instances.bed", "report.html"]) + ["manifest.json"]
+        lines.append("  files in \(out)/: " + files.filter { FileManager.default.fileExists(atPath: PathName.join(out, $0)) }.joined(separator: ", "))
+        lines.append(String(format: "  total %.1f s", seconds))
+        return lines.joined(separator: "\n")
+    }
 }
 
 extension MethodConfiguration {

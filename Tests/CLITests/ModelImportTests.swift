@@ -19,19 +19,6 @@ final class ModelImportTests: XCTestCase {
         XCTAssertLessThanOrEqual(worst, 1e-5, "\(message): worst relative deviation \(worst)", file: file, line: line)
     }
 
-    func testBothPyTorchExportersImportToPyTorchLogits() throws {
-        let folder = TemporaryFolder()
-        for name in PyTorchParityNames.all {
-            for exporter in ["ts", "dynamo"] {
-                let out = folder.file("\(name).\(exporter).safetensors")
-                let run = try plrp("model", "import", Repo.fixture("models/\(name).\(exporter).onnx"), "-o", out)
-                XCTAssertEqual(run.status, 0, "\(name) \(exporter): \(run.stderr)")
-                let (ours, theirs) = try logits(out, input: name)
-                assertClose(ours, theirs, "\(name) via \(exporter) exporter")
-            }
-        }
-    }
-
     func testChannelsLastKerasStyleGraph() throws {
         let folder = TemporaryFolder()
         let out = folder.file("e.safetensors")
@@ -131,8 +118,4 @@ final class ModelImportTests: XCTestCase {
         XCTAssertEqual(run.status, 1)
         XCTAssertTrue(run.stderr.contains("not an ONNX model"), run.stderr)
     }
-}
-
-enum PyTorchParityNames {
-    static let all = ["a_bn_pools", "b_stride_globalmax", "c_exp_globalavg", "d_dilated_densebn"]
 }

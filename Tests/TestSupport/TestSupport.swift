@@ -110,3 +110,8 @@ public func fileBytes(_ path: String) throws -> Data {
     guard !data.isEmpty else { throw FileBytesError.empty(path) }
     return data
 }
+
+/// The PyTorch fixture models (Tests/Fixtures/models) exported by both ONNX exporters, with their inputs and logits.
+public enum PyTorchParityNames {
+    public static let all = ["a_bn_pools", "b_stride_globalmax", "c_exp_globalavg", "d_dilated_densebn"]
+}

@@ -1,11 +1,6 @@
 import ArgumentParser
-import Encoding
 import Explain
-import Foundation
-import GenomeIO
-import Model
 import Pipeline
-import Tracks
 
 /// `plrp evaluate`: explanation metrics (faithfulness, sparsity, robustness, agreement with ISM) for LRP, PLRP-λ/M over a
 /// grid of p, and the baselines.
@@ -72,97 +67,26 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
-        let started = Date()
         let grid = try pruneGrid.split(separator: ",").map { text -> Float in
             guard let p = Float(text.trimmingCharacters(in: .whitespaces)), p >= 0, p < 1 else {
                 throw UsageError("--prune-grid: '\(text)' is not a fraction in [0, 1)")
             }
             return p
         }
-        let network = try Opening.model(model)
-        let length = network.inputLength
-        let records = try FastaRecords(path: sequences)
-        var names: [String] = [], bases: [UInt8] = []
-        while let record = try records.next() {
-            guard record.bases.count == length else {
-                throw DataError("\(sequences):\(record.line): record '\(record.name)' has \(record.bases.count) bases; the model takes \(length)")
-            }
-            names.append(record.name)
-            bases += record.bases
-        }
-        guard !names.isEmpty else { throw DataError("'\(sequences)' holds no sequences") }
-        let target = try TargetChoice(self.target, network: network, allowAll: false).single
-        let sites = try groundTruth.map { try readSites($0, outputs: network.outputs, target: target.map(network.name(of:))) }
-        let chosen = names.indices.filter { sites == nil || sites![names[$0]] != nil }
-        guard !chosen.isEmpty else {
-            throw DataError("no sequence of '\(sequences)' has a ground-truth site in '\(groundTruth!)' for the explained output")
-        }
-        var values: [Float] = []
-        let encoder = OneHotEncoder(policy: .zero)
-        let selected = chosen.flatMap { bases[($0 * length)..<(($0 + 1) * length)] }
-        if let bad = encoder.encode(selected, count: chosen.count, length: length, appendingTo: &values) {
-            throw DataError("'\(sequences)': invalid sequence character in '\(names[chosen[bad / length]])' at offset \(bad % length)")
-        }
-        let input = Tensor(shape: [chosen.count, 4, length], values: values)
-        let compute = Compute(threads: threads)
-        let targets = TargetChoice.perWindow(target, network, input, compute: compute)
-        let truth = sites.map { sites in
-            chosen.map { i -> [Bool] in
-                var mask = [Bool](repeating: false, count: length)
-                for (s, e) in sites[names[i]]! { for p in max(0, s)..<min(length, e) { mask[p] = true } }
-                return mask
-            }
-        }
-        let ps = grid.filter { $0 > 0 }
-        let methods: [Evaluation.Method] = [.lrp] + ps.map { .plrpLambda($0) } + ps.map { .plrpM($0) } + [.deepLiftShap, .gradientXInput, .saliency, .ism]
-        var evaluation = Evaluation(network: network, composite: Composite(composite))
-        evaluation.aopcSteps = aopcSteps
-        evaluation.robustnessSamples = robustnessSamples
-        evaluation.seed = seed
-        evaluation.shuffles = shuffles
-        let result = try evaluation.run(input: input, targets: targets, truth: truth, methods: methods, compute: compute)
-
+        var job = EvaluationJob(model: model, sequences: sequences)
+        job.groundTruth = groundTruth
+        job.pruneGrid = grid
+        job.target = target
+        job.composite = composite
+        job.aopcSteps = aopcSteps
+        job.robustnessSamples = robustnessSamples
+        job.seed = seed
+        job.shuffles = shuffles
+        job.threads = threads
         Interruption.watch(out)
-        let folder = try OutputCheck.folder(out)
-        try TextFile.write(EvaluationOutputs.metricsTSV(result), to: folder.stage("metrics.tsv"))
-        try TextFile.write(EvaluationOutputs.perSequenceTSV(result, names: chosen.map { names[$0] }), to: folder.stage("per_sequence.tsv"))
-        for (name, chart) in EvaluationOutputs.charts(result, truth: truth ?? chosen.map { _ in [Bool](repeating: false, count: length) }, names: chosen.map { names[$0] }, stepFraction: Double(evaluation.aopcStepBases) / Double(length)) {
-            try TextFile.write(chart.svg, to: folder.stage(name))
-        }
-        var manifest = Manifest(command: "evaluate")
-        manifest.parameters = ["prune_grid": grid.map(Double.init), "target": target.map(network.name(of:)) ?? "top logit per sequence",
-                               "composite": composite.rawValue, "aopc_steps": aopcSteps, "aopc_step_bases": evaluation.aopcStepBases,
-                               "robustness_samples": robustnessSamples, "seed": seed, "shuffles": shuffles, "model": model]
-        for file in [model, sequences] + (groundTruth.map { [$0] } ?? []) { try manifest.addInput(file) }
-        manifest.results = ["sequences": chosen.count, "sequences_without_sites": names.count - chosen.count, "rows": methods.count]
-        manifest.timings = ["total": Date().timeIntervalSince(started)]
-        try manifest.write(to: folder.stage("manifest.json"))
-        try folder.commit()
+        let report = try job.run(out: out)
         if !quiet {
-            Console.note(String(format: "evaluated %d methods on %d sequences in %.1f s → %@", methods.count, chosen.count,
-                                Date().timeIntervalSince(started), out))
+            Console.note(String(format: "evaluated %d methods on %d sequences in %.1f s → %@", report.methods, report.sequences, report.seconds, out))
         }
-    }
-
-    /// Sites per sequence name; when site names are model outputs, only the explained output's.
-    private func readSites(_ groundTruth: String, outputs: [String], target: String?) throws -> [String: [(Int, Int)]] {
-        guard let text = try? String(contentsOfFile: groundTruth, encoding: .utf8) else {
-            throw DataError("cannot read ground truth '\(groundTruth)'")
-        }
-        var rows: [(String, Int, Int, String?)] = []
-        for (k, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("track") || line.hasPrefix("browser") { continue }
-            let f = line.split(separator: "\t")
-            guard f.count >= 3, let s = Int(f[1]), let e = Int(f[2]), s >= 0, e > s else {
-                throw DataError("\(groundTruth):\(k + 1): expected sequence name, start, end")
-            }
-            rows.append((String(f[0]), s, e, f.count > 3 ? String(f[3]) : nil))
-        }
-        let byOutput = rows.contains { $0.3.map(outputs.contains) ?? false }
-        var sites: [String: [(Int, Int)]] = [:]
-        for (name, s, e, label) in rows where !byOutput || target == nil || label == target {
-            sites[name, default: []].append((s, e))
-        }
-        return sites
     }
 }

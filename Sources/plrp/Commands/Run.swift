@@ -79,21 +79,6 @@ struct Run: ParsableCommand {
         Interruption.watch(out)
         let folder = try OutputCheck.folder(out)
         let report = try job.run(into: folder, identity: identity, started: started, progress: Progress(unit: "windows", enabled: !quiet))
-        if !quiet { print(summary(report.explain, report.motifs, seconds: Date().timeIntervalSince(started))) }
-    }
-
-    private func summary(_ explained: ExplainReport, _ motifs: MotifsReport?, seconds: Double) -> String {
-        var lines = ["plrp run: \(explained.summary(out: out))"]
-        if let motifs {
-            lines.append("  motifs: \(motifs.summary)")
-            for motif in motifs.motifs.filter({ $0.match != nil }).prefix(5) {
-                lines.append("    \(motif.id) (\(motif.seqlets) seqlets, \(motif.consensus)) → \(motif.match!)")
-            }
-        }
-        let files = ["relevance.bedGraph.gz", "relevance.bedGraph.gz.tbi", "relevance.bw"]
-            + (motifs == nil ? [] : ["seqlets.bed", "motifs.meme", "matches.tsv", "instances.bed", "report.html"]) + ["manifest.json"]
-        lines.append("  files in \(out)/: " + files.filter { FileManager.default.fileExists(atPath: PathName.join(out, $0)) }.joined(separator: ", "))
-        lines.append(String(format: "  total %.1f s", seconds))
-        return lines.joined(separator: "\n")
+        if !quiet { print(report.summary(out: out, seconds: Date().timeIntervalSince(started))) }
     }
 }

@@ -1,10 +1,6 @@
 import ArgumentParser
 import Foundation
-import GenomeIO
-import Model
-import Motifs
 import Pipeline
-import Tracks
 
 /// `plrp simulate`: sequences with motifs planted at known places, for training and checking explanations.
 struct Simulate: ParsableCommand {
@@ -56,79 +52,15 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
-        let started = Date()
-        let database = try MEMEFile.read(path: motifs)
-        let wanted = ids.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !wanted.isEmpty else { throw UsageError("--ids names no motif") }
-        let planted = try wanted.map { id -> Motif in
-            guard let motif = database.first(where: { $0.id == id }) else {
-                throw DataError("motif '\(id)' is not in '\(motifs)'")
-            }
-            return motif
-        }
-        let room = planted.reduce(0) { $0 + $1.width * copies }
-        guard room <= length else {
-            throw UsageError("--length \(length) cannot hold \(copies) copy(ies) of every motif (\(room) bases)")
-        }
-        var random = SeededRandom(seed: seed)
-        var sampler: BackgroundSampler? = nil
-        if let background {
-            var s = BackgroundSampler(fasta: try FastaFile(path: background), length: length, avoid: [])
-            s.tolerance = 1  // any GC content: the background is the genome as it is
-            sampler = s
-        }
-
+        var job = SimulationJob(database: motifs, ids: ids.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        job.count = n
+        job.length = length
+        job.background = background
+        job.rate = rate
+        job.copies = copies
+        job.seed = seed
         Interruption.watch(out)
-        let folder = try OutputCheck.folder(out)
-        let fasta = try TextFile(path: folder.stage("sequences.fa"))
-        let labels = try TextFile(path: folder.stage("labels.tsv"))
-        let truth = try TextFile(path: folder.stage("ground_truth.bed"))
-        let manifestPath = folder.stage("manifest.json")
-        try labels.write((["name"] + planted.map(\.id)).joined(separator: "\t") + "\n")
-        let digits = String(n - 1).count
-        var sites = 0
-        for i in 0..<n {
-            var bases: [UInt8]
-            var origin = ""
-            if let sampler {
-                let (window, fetched) = try sampler.sample(matching: [0.5], using: &random)[0]
-                bases = fetched.map { b in b >= 0x61 && b <= 0x7a ? b - 0x20 : b }
-                origin = " \(window.identifier(contigLength: window.end))"
-            } else {
-                let letters = Array("ACGT".utf8)
-                bases = (0..<length).map { _ in letters[Int(random.next() >> 62)] }
-            }
-            let chosen = planted.indices.filter { _ in Double(random.next() >> 11) / Double(1 << 53) < rate }
-            guard let placed = MotifPlanting.plant(planted, chosen: chosen, copies: copies, into: &bases, sequence: i, using: &random) else {
-                throw UsageError("--length \(length) is too short to place the motifs without overlap; use longer sequences")
-            }
-            let name = "seq" + String(repeating: "0", count: digits - String(i).count) + String(i)
-            try fasta.write(">\(name)\(origin)\n")
-            var line = 0
-            while line < bases.count {
-                let end = min(line + 60, bases.count)
-                try fasta.write(String(decoding: bases[line..<end], as: UTF8.self) + "\n")
-                line = end
-            }
-            let label = planted.indices.map { chosen.contains($0) ? "1" : "0" }
-            try labels.write(([name] + label).joined(separator: "\t") + "\n")
-            for site in placed {
-                try truth.write("\(name)\t\(site.start)\t\(site.end)\t\(planted[site.motif].id)\t0\t\(site.strand)\n")
-            }
-            sites += placed.count
-        }
-        try fasta.close()
-        try labels.close()
-        try truth.close()
-        var manifest = Manifest(command: "simulate")
-        manifest.parameters = ["ids": wanted, "n": n, "length": length, "rate": rate, "copies": copies, "seed": seed,
-                               "background": background ?? "uniform"]
-        try manifest.addInput(motifs)
-        if let background { try manifest.addInput(background) }
-        manifest.results = ["sequences": n, "sites": sites]
-        manifest.timings = ["total": Date().timeIntervalSince(started)]
-        try manifest.write(to: manifestPath)
-        try folder.commit()
+        let sites = try job.run(out: out)
         if !quiet { Console.note("simulated \(n) sequences of \(length) bp with \(sites) planted sites → \(out)") }
     }
 }

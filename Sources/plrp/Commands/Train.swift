@@ -1,10 +1,7 @@
 import ArgumentParser
-import Encoding
 import Foundation
-import GenomeIO
 import Model
 import Pipeline
-import Tracks
 
 extension OutputActivation: ExpressibleByArgument {}
 
@@ -96,86 +93,36 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        let started = Date()
-        var random = SeededRandom(seed: seed)
-        let examples = try fasta != nil
-            ? TrainingExamples.fromGenome(fasta: fasta!, positives: positives!, negatives: negatives, window: window, random: &random)
-            : TrainingExamples.fromRecords(sequences!, labels: labels!)
-        let withShuffled = try TrainingExamples.addingShuffledNegatives(examples, count: shuffledNegatives, random: &random)
-        let (training, validation) = try TrainingExamples.split(withShuffled, holdout: holdout, validationFraction: validationFraction,
-                                                                random: &random, path: sequences ?? fasta ?? "")
-
-        let length = withShuffled.length
-        let design: Architecture
-        if let architecture {
-            guard let text = try? String(contentsOfFile: architecture, encoding: .utf8) else {
-                throw DataError("cannot read architecture '\(architecture)'")
-            }
-            design = try Architecture(json: text)
-            guard design.inputLength == length else {
-                throw DataError("architecture '\(architecture)': input length \(design.inputLength), but the training sequences have \(length) bases")
-            }
-        } else {
-            design = ModelBuilder.defaultArchitecture(inputLength: length, outputs: withShuffled.tasks, activation: outputActivation)
-        }
-        let initial: Network
-        do {
-            initial = try ModelBuilder.initialised(design, seed: seed)
-        } catch let error as ModelError {
-            throw DataError("architecture '\(architecture ?? "built-in")': \(error.message)")
-        }
-        if let architecture {
-            if let profile = initial.profileHeads.first {
-                throw DataError("architecture '\(architecture)': head '\(profile.name)' is a profile; training fits scalar heads only")
-            }
-            guard initial.outputs.count == withShuffled.tasks.count else {
-                throw DataError("architecture '\(architecture)': \(initial.outputs.count) outputs, but the labels have \(withShuffled.tasks.count) tasks")
-            }
-        }
-
-        var options = TrainingOptions()
-        options.epochs = epochs
-        options.batchSize = batchSize
-        options.learningRate = learningRate
-        options.weightDecay = weightDecay
-        options.patience = patience
-        options.seed = seed
-        let trainer = Trainer(options: options, compute: Compute(threads: threads))
-        if !quiet {
-            Console.note("training on \(training.count) examples, validating on \(validation.count); \(initial.parameterCount) parameters")
-        }
-        let result = try trainer.fit(initial, training: training, validation: validation) { epoch in
-            guard !quiet else { return }
-            Console.note(String(format: "epoch %d: loss %.4f, validation loss %.4f, AUROC %@, AUPRC %@ (%.1f s)", epoch.epoch,
-                                epoch.trainingLoss, epoch.validationLoss, epoch.validationAUROC.map { String(format: "%.4f", $0) } ?? "n/a",
-                                epoch.validationAUPRC.map { String(format: "%.4f", $0) } ?? "n/a", epoch.seconds))
-        }
-
+        var job = TrainJob(examples: fasta != nil
+            ? .genome(fasta: fasta!, positives: positives!, negatives: negatives, window: window)
+            : .sequences(sequences!, labels: labels!))
+        job.shuffledNegatives = shuffledNegatives
+        job.architecture = architecture
+        job.outputActivation = outputActivation
+        job.holdout = holdout
+        job.validationFraction = validationFraction
+        job.options.epochs = epochs
+        job.options.batchSize = batchSize
+        job.options.learningRate = learningRate
+        job.options.weightDecay = weightDecay
+        job.options.patience = patience
+        job.options.seed = seed
+        job.threads = threads
         Interruption.watch(out)
-        let modelFile = try OutputFile(path: out)
-        let historyPath = (out.hasSuffix(".safetensors") ? String(out.dropLast(".safetensors".count)) : out) + ".training.json"
-        Interruption.watch(historyPath)
-        let historyFile = try OutputFile(path: historyPath)
-        guard modelFile.stagingPath != nil else { throw UsageError("-o must name a file") }
-        try modelFile.write(ModelFile.encode(result.model))
-        let document: [String: Any] = [
-            "plrp_version": plrpVersion,
-            "arguments": Array(CommandLine.arguments.dropFirst()),
-            "examples": ["training": training.count, "validation": validation.count],
-            "best_epoch": result.bestEpoch,
-            "epochs": result.history.map { e -> [String: Any] in
-                ["epoch": e.epoch, "training_loss": e.trainingLoss, "validation_loss": e.validationLoss,
-                 "validation_auroc": e.validationAUROC ?? NSNull(), "validation_auprc": e.validationAUPRC ?? NSNull()]
-            },
-            "seconds": Date().timeIntervalSince(started),
-        ]
-        try historyFile.write(try JSONSerialization.data(withJSONObject: document,
-                                                         options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
-        try modelFile.commit()
-        try historyFile.commit()
-        if !quiet, let best = result.history.first(where: { $0.epoch == result.bestEpoch }) {
-            Console.note(String(format: "best epoch %d: validation AUROC %@ → %@", best.epoch,
-                                best.validationAUROC.map { String(format: "%.4f", $0) } ?? "n/a", out))
+        Interruption.watch(TrainJob.historyPath(model: out))
+        let report = try job.run(out: out, started: { plan in
+            if !quiet { Console.note("training on \(plan.training) examples, validating on \(plan.validation); \(plan.parameters) parameters") }
+        }, epoch: { epoch in
+            if !quiet {
+                Console.note(String(format: "epoch %d: loss %.4f, validation loss %.4f, AUROC %@, AUPRC %@ (%.1f s)", epoch.epoch,
+                                    epoch.trainingLoss, epoch.validationLoss, Self.figure(epoch.validationAUROC),
+                                    Self.figure(epoch.validationAUPRC), epoch.seconds))
+            }
+        })
+        if !quiet, let best = report.best {
+            Console.note("best epoch \(best.epoch): validation AUROC \(Self.figure(best.validationAUROC)) → \(out)")
         }
     }
+
+    private static func figure(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "n/a" }
 }

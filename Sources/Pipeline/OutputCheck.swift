@@ -2,23 +2,23 @@ import Foundation
 import Tracks
 import GenomeIO
 
-/// The default of every --threads option: all the cores the process may use.
-let everyCore = max(1, ProcessInfo.processInfo.activeProcessorCount)
+/// The default thread count of every job: all the cores the process may use (results do not depend on it).
+public let everyCore = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
 /// Checks on output paths before anything is written.
-enum OutputCheck {
+public enum OutputCheck {
     /// A usage error when `folder` exists, holds visible files and has no manifest.json of plrp's: a folder of
     /// someone else's files that a mistyped `-o` would write into.
-    static func refuseForeignFolder(_ folder: String) throws {
+    public static func refuseForeignFolder(_ folder: String) throws {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else { return }
         let visible = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") }
         guard !visible.isEmpty, !writtenByPlrp(folder) else { return }
-        throw UsageError("output folder '\(folder)' holds \(visible.count) file(s) and no plrp manifest.json; give an empty or new folder, or --force to write into it")
+        throw PipelineError.usage("output folder '\(folder)' holds \(visible.count) file(s) and no plrp manifest.json; give an empty or new folder, or --force to write into it")
     }
 
     /// Whether `folder/manifest.json` is a plrp manifest.
-    static func writtenByPlrp(_ folder: String) -> Bool {
+    public static func writtenByPlrp(_ folder: String) -> Bool {
         guard let data = FileManager.default.contents(atPath: PathName.join(folder, "manifest.json")),
               let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
         return document["plrp_version"] != nil
@@ -27,11 +27,11 @@ enum OutputCheck {
 
 extension OutputCheck {
     /// The output folder, opened; when it cannot be, the error names the path and the system's reason.
-    static func folder(_ path: String) throws -> OutputDirectory {
+    public static func folder(_ path: String) throws -> OutputDirectory {
         do {
             return try OutputDirectory(path: path)
         } catch let error as TracksError {
-            throw DataError(reason(creating: path) ?? error.message)
+            throw PipelineError.data(reason(creating: path) ?? error.message)
         }
     }
 

@@ -2,12 +2,12 @@ import Explain
 import Foundation
 import Tracks
 
-/// The tables and plots `plrp evaluate` writes.
-enum EvaluationOutputs {
-    static let header = "method\tp\trma\tgini\taopc\taopc_random\tmax_sensitivity\tism_pearson\tseconds_per_window"
+/// The tables and plots of an evaluation (`plrp evaluate`).
+public enum EvaluationOutputs {
+    public static let header = "method\tp\trma\tgini\taopc\taopc_random\tmax_sensitivity\tism_pearson\tseconds_per_window"
 
     /// Means over sequences of each metric (undefined values left out; "NA" when none is defined).
-    static func metricsTSV(_ result: Evaluation.Result) -> String {
+    public static func metricsTSV(_ result: Evaluation.Result) -> String {
         let random = mean(result.randomAOPC)
         var text = header + "\n"
         for m in result.methods {
@@ -19,7 +19,7 @@ enum EvaluationOutputs {
         return text
     }
 
-    static func perSequenceTSV(_ result: Evaluation.Result, names: [String]) -> String {
+    public static func perSequenceTSV(_ result: Evaluation.Result, names: [String]) -> String {
         var text = "method\tp\tsequence\trma\tgini\taopc\taopc_random\tmax_sensitivity\tism_pearson\n"
         for m in result.methods {
             for (i, s) in m.perSequence.enumerated() {
@@ -31,7 +31,7 @@ enum EvaluationOutputs {
     }
 
     /// rma_vs_p.svg, gini_vs_p.svg, faithfulness.svg and example.svg.
-    static func charts(_ result: Evaluation.Result, truth: [[Bool]], names: [String], stepFraction: Double) -> [(String, LineChart)] {
+    public static func charts(_ result: Evaluation.Result, truth: [[Bool]], names: [String], stepFraction: Double) -> [(String, LineChart)] {
         let lrp = result.methods.first { $0.method == .lrp }
         let lambda = result.methods.filter { if case .plrpLambda = $0.method { return true } else { return false } }
         let m = result.methods.filter { if case .plrpM = $0.method { return true } else { return false } }
@@ -93,12 +93,12 @@ enum EvaluationOutputs {
         return charts
     }
 
-    static func mean(_ values: [Double]) -> Double? {
+    public static func mean(_ values: [Double]) -> Double? {
         let finite = values.filter(\.isFinite)
         return finite.isEmpty ? nil : finite.reduce(0, +) / Double(finite.count)
     }
 
-    static func format(_ value: Double?) -> String {
+    public static func format(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "NA" }
         return String(format: "%.6g", value)
     }

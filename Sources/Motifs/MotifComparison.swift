@@ -49,18 +49,19 @@ public struct MotifComparison: Sendable {
     }
 
     /// Mean and variance of each query column's correlation with a random database column.
-    private func columnNull(_ query: [[Double]]) -> [(mean: Double, variance: Double)] {
-        query.map { q in
-            var sum = 0.0, squares = 0.0
-            for c in pool {
-                let r = q[0] * c[0] + q[1] * c[1] + q[2] * c[2] + q[3] * c[3]
-                sum += r
-                squares += r * r
-            }
-            let n = Double(max(pool.count, 1))
-            let mean = sum / n
-            return (mean, max(squares / n - mean * mean, 1e-12))
+    private func columnNull(_ query: [[Double]]) -> [(mean: Double, variance: Double)] { query.map(columnNull) }
+
+    /// Mean and variance of a standardized column's correlation with a random database column.
+    func columnNull(_ q: [Double]) -> (mean: Double, variance: Double) {
+        var sum = 0.0, squares = 0.0
+        for c in pool {
+            let r = q[0] * c[0] + q[1] * c[1] + q[2] * c[2] + q[3] * c[3]
+            sum += r
+            squares += r * r
         }
+        let n = Double(max(pool.count, 1))
+        let mean = sum / n
+        return (mean, max(squares / n - mean * mean, 1e-12))
     }
 
     /// The alignment with the smallest p-value over offsets and both orientations of the query (`queries[1]` is the

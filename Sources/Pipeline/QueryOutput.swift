@@ -6,35 +6,89 @@ import Tracks
 /// covers the base), JSON, or a bedGraph.
 public enum QueryFormat: String, Sendable, CaseIterable { case table, json, bedgraph }
 
-extension QueryAnswer {
-    /// The answer in `format`, handed to `output` in pieces of about 64 kB (never the whole text at once).
-    /// Uncovered bases are NA in the table, null in JSON and absent from the bedGraph.
-    public func write(_ format: QueryFormat, to output: (String) -> Void) {
+/// Prints an answer as it streams in, handing `output` pieces of about 64 kB. Uncovered bases are NA in the table,
+/// null in JSON and absent from the bedGraph. Memory: the seqlets not yet passed (all of them for JSON, whose
+/// seqlet list follows the bases), never the region.
+public final class QueryWriter: QueryReceiver {
+    public let format: QueryFormat
+    private let output: (String) -> Void
+    private var text = ""
+    private var region = GenomicRegion(contig: "", start: 0, end: 0)
+    private var source = ""
+    private var uncovered: [Range<Int>] = []
+    private var gap = 0
+    /// Every seqlet so far (JSON), and for the table those whose core has not started, by core start, with their
+    /// index in the answer's order, and those covering the current base, by that index.
+    private var all: [QuerySeqlet] = []
+    private var waiting: [(index: Int, seqlet: QuerySeqlet)] = []
+    private var next = 0
+    private var active: [(index: Int, seqlet: QuerySeqlet)] = []
+    private var count = 0
+    private var written = 0
+    private var run: (start: Int, end: Int, value: Float)?
+    private var json: [String: String] = [:]
+
+    public init(_ format: QueryFormat, output: @escaping (String) -> Void) {
+        self.format = format
+        self.output = output
+    }
+
+    public func begin(region: GenomicRegion, source: String, uncovered: [Range<Int>]) {
+        (self.region, self.source, self.uncovered) = (region, source, uncovered)
         switch format {
-        case .bedgraph:
-            output(QueryAnswer.bedGraphHeader(region, source: source))
-            // Merged as the genome track is; collecting runs in memory cannot fail.
-            let collected = CollectedRuns(), merger = RunMerger([collected])
-            for (i, value) in relevance.enumerated() { try? merger.add(contig: 0, position: region.start + i, value: value) }
-            try? merger.finish()
-            var text = ""
-            for run in collected.runs {
-                text += QueryAnswer.bedGraphLine(region.contig, run.start, run.end, run.value)
-                if text.utf8.count > 1 << 16 { output(text); text = "" }
-            }
-            output(text)
-        case .json:
-            writeJSON(to: output)
+        case .bedgraph: text = Self.bedGraphHeader(region, source: source)
         case .table:
-            writeTable(to: output)
+            text = "# \(region) (\(region.contig):\(region.start)-\(region.end) 0-based); \(source)\n"
+            text += "position\tbase\trelevance\tseqlets\tmotifs\n"
+        case .json: text = "{\"bases\":["
         }
     }
 
-    /// The text in `format` at once (for short regions and checks).
-    public func text(_ format: QueryFormat) -> String {
-        var text = ""
-        write(format) { text += $0 }
-        return text
+    public func seqlets(_ found: [QuerySeqlet]) {
+        switch format {
+        case .json: all += found
+        case .table:
+            let numbered = found.enumerated().map { (index: count + $0.offset, seqlet: $0.element) }
+                .sorted { ($0.seqlet.coreStart, $0.index) < ($1.seqlet.coreStart, $1.index) }
+            count += found.count
+            waiting = Self.merged(Array(waiting[next...]), numbered)
+            next = 0
+        case .bedgraph: break
+        }
+    }
+
+    public func bases(from start: Int, letters: ArraySlice<UInt8>, relevance: ArraySlice<Float>) {
+        for (k, (letter, value)) in zip(letters, relevance).enumerated() {
+            let p = start + k
+            while gap < uncovered.count, uncovered[gap].upperBound <= p { gap += 1 }
+            let covered = !(gap < uncovered.count && uncovered[gap].contains(p))
+            switch format {
+            case .table: tableLine(p, letter, covered ? value : nil)
+            case .json:
+                text += "\(written == 0 ? "" : ","){\"base\":\(string(String(UnicodeScalar(letter)))),\"position\":\(p + 1),\"relevance\":"
+                text += (covered ? TextNumbers.json(Double(value)) : "null") + "}"
+            case .bedgraph: extend(p, covered ? value : 0)
+            }
+            written += 1
+            if text.utf8.count > 1 << 16 { flush() }
+        }
+    }
+
+    public func finish() {
+        switch format {
+        case .bedgraph: extend(.max, 0)
+        case .table: break
+        case .json:
+            text += "],\"contig\":\(string(region.contig)),\"end\":\(region.end),\"region\":\(string(region.description)),\"seqlets\":["
+            for (k, s) in all.enumerated() {
+                text += "\(k == 0 ? "" : ","){\"core_end\":\(s.coreEnd),\"core_start\":\(s.coreStart),\"end\":\(s.end),"
+                text += "\"match\":\(string(s.match)),\"name\":\(string(s.name)),\"start\":\(s.start)}"
+                if text.utf8.count > 1 << 16 { flush() }
+            }
+            text += "],\"source\":\(string(source)),\"start\":\(region.start),\"uncovered\":["
+            text += uncovered.map { "[\($0.lowerBound),\($0.upperBound)]" }.joined(separator: ",") + "]}\n"
+        }
+        flush()
     }
 
     /// The bedGraph format's first line.
@@ -42,73 +96,74 @@ extension QueryAnswer {
         BedGraphWriter.trackLine(name: "plrp query", description: "\(region): \(source)") + "\n"
     }
 
-    /// One bedGraph line.
-    public static func bedGraphLine(_ contig: String, _ start: Int, _ end: Int, _ value: Float) -> String {
-        "\(contig)\t\(start)\t\(end)\t\(BedGraphWriter.format(value))\n"
+    private func flush() {
+        if !text.isEmpty { output(text) }
+        text = ""
     }
 
-    /// Per base of the region, in order: whether a window covered it and the seqlets whose core covers it (in the
-    /// answer's order). One sweep over the bases with seqlets sorted by core start: linear in the region length.
-    public func forEachBase(_ body: (_ index: Int, _ covered: Bool, _ seqlets: [Int]) -> Void) {
-        let byStart = seqlets.indices.sorted { seqlets[$0].coreStart < seqlets[$1].coreStart }
-        var next = 0
-        var active: [Int] = []  // indices into `seqlets`, ascending
-        var gap = 0  // index into `uncovered`
-        for i in 0..<region.length {
-            let p = region.start + i
-            while next < byStart.count, seqlets[byStart[next]].coreStart <= p {
-                let s = byStart[next]
-                if seqlets[s].coreEnd > p {
-                    let at = active.firstIndex { $0 > s } ?? active.count
-                    active.insert(s, at: at)
-                }
-                next += 1
+    /// One table row; the seqlets column lists those whose core covers the base, in the answer's order.
+    private func tableLine(_ p: Int, _ letter: UInt8, _ value: Float?) {
+        while next < waiting.count, waiting[next].seqlet.coreStart <= p {
+            let s = waiting[next]
+            if s.seqlet.coreEnd > p { active.insert(s, at: active.firstIndex { $0.index > s.index } ?? active.count) }
+            next += 1
+        }
+        active.removeAll { $0.seqlet.coreEnd <= p }
+        text += "\(p + 1)\t\(String(UnicodeScalar(letter)))\t\(value.map(TextNumbers.sixSignificant) ?? "NA")\t"
+        text += (active.isEmpty ? "." : active.map(\.seqlet.name).joined(separator: ",")) + "\t"
+        let matches = active.map(\.seqlet.match).filter { !$0.isEmpty }
+        text += (matches.isEmpty ? "." : matches.joined(separator: ",")) + "\n"
+    }
+
+    /// bedGraph runs: equal non-zero values of consecutive bases joined.
+    private func extend(_ p: Int, _ value: Float) {
+        if let r = run, r.end == p, r.value == value {
+            run = (r.start, p + 1, value)
+            return
+        }
+        if let r = run { text += "\(region.contig)\t\(r.start)\t\(r.end)\t\(BedGraphWriter.format(r.value))\n" }
+        run = value == 0 ? nil : (p, p + 1, value)
+    }
+
+    private func string(_ text: String) -> String {
+        if let known = json[text] { return known }
+        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data()
+        let encoded = String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+        json[text] = encoded
+        return encoded
+    }
+
+    /// Two lists sorted by core start and index, merged.
+    private static func merged(_ a: [(index: Int, seqlet: QuerySeqlet)], _ b: [(index: Int, seqlet: QuerySeqlet)])
+        -> [(index: Int, seqlet: QuerySeqlet)] {
+        var result: [(index: Int, seqlet: QuerySeqlet)] = []
+        result.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && (a[i].seqlet.coreStart, a[i].index) < (b[j].seqlet.coreStart, b[j].index)) {
+                result.append(a[i]); i += 1
+            } else {
+                result.append(b[j]); j += 1
             }
-            active.removeAll { seqlets[$0].coreEnd <= p }
-            while gap < uncovered.count, uncovered[gap].upperBound <= p { gap += 1 }
-            let covered = !(gap < uncovered.count && uncovered[gap].contains(p))
-            body(i, covered, active)
         }
+        return result
+    }
+}
+
+extension QueryAnswer {
+    /// The answer in `format`, handed to `output` in pieces of about 64 kB.
+    public func write(_ format: QueryFormat, to output: @escaping (String) -> Void) {
+        let writer = QueryWriter(format, output: output)
+        writer.begin(region: region, source: source, uncovered: uncovered)
+        writer.seqlets(seqlets)
+        writer.bases(from: region.start, letters: bases[...], relevance: relevance[...])
+        writer.finish()
     }
 
-    private func writeTable(to output: (String) -> Void) {
-        var text = "# \(region) (\(region.contig):\(region.start)-\(region.end) 0-based); \(source)\n"
-        text += "position\tbase\trelevance\tseqlets\tmotifs\n"
-        forEachBase { i, covered, covering in
-            let p = region.start + i
-            text += "\(p + 1)\t\(String(UnicodeScalar(bases[i])))\t\(covered ? TextNumbers.sixSignificant(relevance[i]) : "NA")\t"
-            text += (covering.isEmpty ? "." : covering.map { seqlets[$0].name }.joined(separator: ",")) + "\t"
-            let matches = covering.map { seqlets[$0].match }.filter { !$0.isEmpty }
-            text += (matches.isEmpty ? "." : matches.joined(separator: ",")) + "\n"
-            if text.utf8.count > 1 << 16 { output(text); text = "" }
-        }
-        output(text)
-    }
-
-    /// JSON with sorted keys, as JSONSerialization writes the whole document, written piece by piece.
-    private func writeJSON(to output: (String) -> Void) {
-        var encoded: [String: String] = [:]
-        func string(_ text: String) -> String {
-            if let known = encoded[text] { return known }
-            let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data()
-            let json = String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
-            encoded[text] = json
-            return json
-        }
-        var text = "{\"bases\":["
-        forEachBase { i, covered, _ in
-            text += "\(i == 0 ? "" : ","){\"base\":\(string(String(UnicodeScalar(bases[i])))),\"position\":\(region.start + i + 1),\"relevance\":"
-            text += (covered ? TextNumbers.json(Double(relevance[i])) : "null") + "}"
-            if text.utf8.count > 1 << 16 { output(text); text = "" }
-        }
-        text += "],\"contig\":\(string(region.contig)),\"end\":\(region.end),\"region\":\(string(region.description)),\"seqlets\":["
-        for (k, s) in seqlets.enumerated() {
-            text += "\(k == 0 ? "" : ","){\"core_end\":\(s.coreEnd),\"core_start\":\(s.coreStart),\"end\":\(s.end),"
-            text += "\"match\":\(string(s.match)),\"name\":\(string(s.name)),\"start\":\(s.start)}"
-            if text.utf8.count > 1 << 16 { output(text); text = "" }
-        }
-        text += "],\"source\":\(string(source)),\"start\":\(region.start),\"uncovered\":["
-        text += uncovered.map { "[\($0.lowerBound),\($0.upperBound)]" }.joined(separator: ",") + "]}\n"
-        output(text)
+    /// The text in `format` at once (for short regions and checks).
+    public func text(_ format: QueryFormat) -> String {
+        var text = ""
+        write(format) { text += $0 }
+        return text
     }
 }

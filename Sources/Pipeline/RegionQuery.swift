@@ -23,6 +23,9 @@ public struct QueryJob: Sendable {
     public var method = MethodConfiguration.plrp(0.5)
     public var threads = everyCore
     public var batchSize = 256
+    /// Windows per block on the spot: seqlets are called block by block (the FDR null pools a block's windows),
+    /// and a block's span is all the query holds in memory.
+    public var seqletBlock = 4096
     /// An earlier run's output folder to answer from instead of explaining.
     public var results: String?
 
@@ -56,7 +59,7 @@ public struct QueryAnswer: Sendable {
     public let bases: [UInt8]
     /// Where the answer came from, for headers: the windows explained, or the results folder.
     public let source: String
-    /// Per-base relevance over the region (0 where uncovered; empty when not kept).
+    /// Per-base relevance over the region (0 where uncovered).
     public var relevance: [Float]
     /// Stretches of the region, in genome coordinates, that no window covered (an earlier run that never
     /// explained them); sorted, not overlapping.
@@ -75,41 +78,38 @@ public struct QueryAnswer: Sendable {
     }
 }
 
-/// One region, fast. `RegionQuery(job)` opens the genome and checks the region; `answer(...)` explains the
-/// windows around it in memory (nothing is written anywhere) or reads an earlier run's indexed files. Relevance
-/// can be streamed as runs (`onRun`) while windows complete; seqlets need every window first.
+/// One region, fast, in memory bounded by a block of windows. `RegionQuery(job)` opens the genome and checks the
+/// region; `stream(to:)` explains the windows around it (nothing is written anywhere) or reads an earlier run's
+/// indexed files, and passes the answer on in genome order; `answer()` collects it.
 ///
 /// On the spot, windows start every `step` bases in the run's phase and reach past both ends of the region by whole
 /// steps, so every base is covered by as many windows as inside a longer run; the per-base relevance is their mean.
-/// Seqlets are called on those windows (the caller's FDR null pools them all) and each core is compared on its own
-/// with the database, as a one-hot matrix, best q < 0.05. From results, a seqlet's match is its motif's match in the
-/// run (motif instances), since the run's motifs were clustered from all its seqlets.
+/// Seqlets are called on those windows, `seqletBlock` consecutive windows at a time (the caller's FDR null pools a
+/// block; a region of up to 4,096 windows, about 600 kb at step 150, is one block), and each core is compared on its
+/// own with the database, as a one-hot matrix, best q < 0.05. From results, a seqlet's match is its motif's match in
+/// the run (motif instances), since the run's motifs were clustered from all its seqlets.
 public final class RegionQuery {
     public let job: QueryJob
     public let genome: FastaFile
     public let region: GenomicRegion
-    public let bases: [UInt8]
     public let source: String
     /// Stretches of the region the results never covered (empty on the spot).
     public let uncovered: [Range<Int>]
     private let explainer: Explainer?
-    private let database: [Motif]?
+    private let matcher: CoreMatcher?
 
     public init(_ job: QueryJob, diagnostics: Diagnostics = .standardError) throws {
         self.job = job
         genome = try FastaFile(path: job.fasta)
         (region, _) = try Opening.region(job.region, contigs: genome.contigs)
             .validated(against: genome.contigs, origin: "region '\(job.region)'")
-        var bases: [UInt8] = []
-        try genome.fetch(contig: region.contig, start: region.start, end: region.end, into: &bases)
-        self.bases = bases
         if let folder = job.results {
             let track = PathName.join(folder, "relevance.bedGraph.gz")
             guard FileManager.default.fileExists(atPath: track) else {
                 throw PipelineError.data("'\(folder)' has no relevance.bedGraph.gz: give a plrp run output folder")
             }
             explainer = nil
-            database = nil
+            matcher = nil
             source = "results: \(folder)"
             uncovered = try Self.uncovered(region, windows: PathName.join(folder, "windows.bed"))
             if !uncovered.isEmpty {
@@ -119,8 +119,9 @@ public final class RegionQuery {
             }
             return
         }
+        guard job.seqletBlock >= 1 else { throw PipelineError.usage("the seqlet block must hold at least one window") }
         uncovered = []
-        database = try Self.readDatabase(job)
+        matcher = try Self.readDatabase(job).map { CoreMatcher(database: $0) }
         let network = try Opening.model(job.model)
         // Windows reach past both ends by whole steps, so every base of the region is covered by as many windows as
         // inside a longer run with the same window phase.
@@ -137,29 +138,25 @@ public final class RegionQuery {
         source = "explained: \(explainer.sequences.knownWindowCount ?? 0) windows of \(PathName.base(of: job.model)), \(job.method.label(plan: explainer.plan, attributor: explainer.attributor)) p=\(job.method.prune)"
     }
 
-    /// The answer. `relevance`: keep the per-base relevance (table, JSON); `seqlets`: call and match seqlets;
-    /// `onRun` hears the region's relevance as runs of equal non-zero value in genome order (bedGraph lines), as
-    /// windows complete.
-    public func answer(relevance keep: Bool = true, seqlets wanted: Bool = true,
-                       onRun: ((_ start: Int, _ end: Int, _ value: Float) throws -> Void)? = nil) throws -> QueryAnswer {
-        var relevance = keep ? [Float](repeating: 0, count: region.length) : []
-        let region = self.region
-        let runs = RunJoiner { start, end, value in
-            if keep { for p in start..<end { relevance[p - region.start] = value } }
-            try onRun?(start, end, value)
-        }
-        let seqlets: [QuerySeqlet]
+    /// Passes the answer to `receiver` in genome order; `seqlets`: call (or look up) and match seqlets.
+    public func stream(to receiver: QueryReceiver, seqlets wanted: Bool = true) throws {
+        try receiver.begin(region: region, source: source, uncovered: uncovered)
         if let explainer {
-            let sink = RegionSink(region: region, contigs: genome.contigs, length: explainer.network.inputLength,
-                                  keepScores: wanted, runs: runs)
+            let sink = RegionSink(region: region, genome: genome, length: explainer.network.inputLength, receiver: receiver,
+                                  seqlets: wanted ? SeqletMatching(matcher: matcher, threads: job.threads, block: job.seqletBlock) : nil)
             _ = try explainer.run(into: sink)
-            seqlets = wanted ? sink.seqlets(database: database, threads: job.threads) : []
         } else {
-            try readTrack(into: runs)
-            seqlets = wanted ? try storedSeqlets() : []
+            if wanted { try receiver.seqlets(try storedSeqlets()) }
+            try readTrack(into: receiver)
         }
-        try runs.finish()
-        return QueryAnswer(region: region, bases: bases, source: source, relevance: relevance, uncovered: uncovered, seqlets: seqlets)
+        try receiver.finish()
+    }
+
+    /// The whole answer in memory.
+    public func answer(seqlets wanted: Bool = true) throws -> QueryAnswer {
+        let collector = QueryCollector()
+        try stream(to: collector, seqlets: wanted)
+        return collector.answer!
     }
 
     private static func readDatabase(_ job: QueryJob) throws -> [Motif]? {
@@ -169,14 +166,18 @@ public final class RegionQuery {
     }
 
     /// The results' bedGraph over the region, a megabase at a time so that memory stays bounded.
-    private func readTrack(into runs: RunJoiner) throws {
+    private func readTrack(into receiver: QueryReceiver) throws {
         let track = PathName.join(job.results!, "relevance.bedGraph.gz")
         let chunk = 1 << 20
+        var letters: [UInt8] = [], relevance: [Float] = []
         for from in stride(from: region.start, to: region.end, by: chunk) {
             let to = min(region.end, from + chunk)
+            relevance = [Float](repeating: 0, count: to - from)
             for line in try BedGraphReader.query(track, region: GenomicRegion(contig: region.contig, start: from, end: to).description) {
-                try runs.add(max(line.start, from), min(line.end, to), line.value)
+                for p in max(line.start, from)..<min(line.end, to) { relevance[p - from] = line.value }
             }
+            try genome.fetch(contig: region.contig, start: from, end: to, into: &letters)
+            try receiver.bases(from: from, letters: letters[...], relevance: relevance[...])
         }
     }
 
@@ -227,117 +228,4 @@ public final class RegionQuery {
         if reached < region.end { gaps.append(reached..<region.end) }
         return gaps
     }
-}
-
-/// Joins clipped runs that touch and share a value (a run cut at a chunk boundary) and passes the rest on in order.
-final class RunJoiner {
-    private let body: (Int, Int, Float) throws -> Void
-    private var pending: (start: Int, end: Int, value: Float)?
-
-    init(_ body: @escaping (Int, Int, Float) throws -> Void) { self.body = body }
-
-    func add(_ start: Int, _ end: Int, _ value: Float) throws {
-        guard start < end, value != 0 else { return }
-        if let run = pending, run.end == start, run.value == value {
-            pending = (run.start, end, value)
-            return
-        }
-        if let run = pending { try body(run.start, run.end, run.value) }
-        pending = (start, end, value)
-    }
-
-    func finish() throws {
-        if let run = pending { try body(run.start, run.end, run.value) }
-        pending = nil
-    }
-}
-
-/// Receives a query's explained windows: their mean per base over the region, as runs, and — for seqlets — each
-/// window's per-base scores and bases, not its arrays.
-final class RegionSink: ExplanationSink {
-    private let region: GenomicRegion
-    private let length: Int
-    private let keepScores: Bool
-    private let runs: RunJoiner
-    private let aggregator: TrackAggregator
-    private var scores: [[Float]] = []
-    /// Per window, `length` base codes (0–3 for A, C, G, T; 4 where the one-hot column is not a single base).
-    private var codes: [UInt8] = []
-    private var starts: [Int] = []
-
-    init(region: GenomicRegion, contigs: ContigTable, length: Int, keepScores: Bool, runs: RunJoiner) {
-        self.region = region
-        self.length = length
-        self.keepScores = keepScores
-        self.runs = runs
-        aggregator = TrackAggregator(contigs: contigs, mode: .mean, output: RunMerger([ClippedRuns(region: region, runs: runs)]))
-    }
-
-    func write(_ batch: ExplainedBatch) throws {
-        let row = 4 * length
-        let values = batch.results[0].attribution.relevance.values
-        let oneHot = batch.oneHot.values
-        for (w, window) in batch.windows.enumerated() {
-            let sums = BaseSums.of(values[(w * row)..<((w + 1) * row)], length: length)
-            try aggregator.add(contig: window.contig, start: window.start, end: window.start + length, values: sums[...])
-            guard keepScores else { continue }
-            scores.append(sums)
-            starts.append(window.start)
-            for i in 0..<length {
-                var code: UInt8 = 4
-                for c in 0..<4 where oneHot[w * row + c * length + i] == 1 { code = UInt8(c); break }
-                codes.append(code)
-            }
-        }
-    }
-
-    func finish() throws { try aggregator.finish() }
-
-    /// Seqlets on the windows whose core overlaps the region, each core compared with `database` (on up to
-    /// `threads` threads; the matches do not depend on them).
-    func seqlets(database: [Motif]?, threads: Int) -> [QuerySeqlet] {
-        let called = SeqletCaller().call(scores: scores, length: length).seqlets.filter { seqlet in
-            let start = starts[seqlet.row]
-            return start + seqlet.coreStart < region.end && start + seqlet.coreEnd > region.start
-        }
-        var matches = [String](repeating: "", count: called.count)
-        if let database {
-            let comparison = MotifComparison(database: database)
-            let codes = self.codes, length = self.length
-            func match(_ seqlet: Seqlet) -> String {
-                let first = seqlet.row * length
-                let columns = (seqlet.coreStart..<seqlet.coreEnd).map { i -> [Double] in
-                    let b = Int(codes[first + i])
-                    return (0..<4).map { $0 == b ? 0.85 : 0.05 }
-                }
-                guard let best = comparison.compare(Motif(id: "seqlet", columns: columns)).min(by: { $0.pValue < $1.pValue }),
-                      best.qValue < 0.05 else { return "" }
-                return "\(database[best.target].id) \(database[best.target].name)"
-            }
-            matches = Compute(threads: threads).mapChunks(of: called.count, chunk: 64) { range in range.map { match(called[$0]) } }
-                .flatMap { $0 }
-        }
-        return zip(called, matches).map { seqlet, match in
-            let start = starts[seqlet.row]
-            return QuerySeqlet(start: start + seqlet.start, end: start + seqlet.end, coreStart: start + seqlet.coreStart,
-                               coreEnd: start + seqlet.coreEnd, name: seqlet.sign.rawValue, match: match)
-        }
-    }
-}
-
-/// A track's runs clipped to a region, passed on.
-final class ClippedRuns: TrackSink {
-    private let region: GenomicRegion
-    private let runs: RunJoiner
-
-    init(region: GenomicRegion, runs: RunJoiner) {
-        self.region = region
-        self.runs = runs
-    }
-
-    func write(_ run: TrackRun) throws {
-        try runs.add(max(run.start, region.start), min(run.end, region.end), run.value)
-    }
-
-    func finish() throws {}
 }

@@ -32,18 +32,50 @@ final class RegionQueryTests: XCTestCase {
         XCTAssertTrue(stored.seqlets.allSatisfy { $0.coreStart < 1_005_000 && $0.coreEnd > 1_003_000 })
     }
 
-    func testStreamedRunsAreTheAnswersBedGraph() throws {
+    func testStreamedBedGraphIsTheCollectedAnswers() throws {
         for results in [nil, Shipped.runFolder] {
             let query = try RegionQuery(job(results: results), diagnostics: .silent)
-            var streamed = QueryAnswer.bedGraphHeader(query.region, source: query.source)
-            let bare = try query.answer(relevance: false, seqlets: false) { start, end, value in
-                streamed += QueryAnswer.bedGraphLine("chr2R", start, end, value)
-            }
-            XCTAssertTrue(bare.relevance.isEmpty && bare.seqlets.isEmpty)
+            var streamed = ""
+            try query.stream(to: QueryWriter(.bedgraph) { streamed += $0 }, seqlets: false)
             let whole = try query.answer().text(.bedgraph)
+            XCTAssertTrue(whole.hasPrefix(QueryWriter.bedGraphHeader(query.region, source: query.source)))
             XCTAssertGreaterThan(whole.split(separator: "\n").count, 100)
             XCTAssertEqual(streamed, whole)
         }
+    }
+
+    /// Bases passed on as blocks of windows complete, in order, in pieces; the relevance does not depend on the
+    /// block size, and a region of one block calls the seqlets a block of any larger size calls.
+    func testBlocksOfWindowsPassTheSameBasesInOrder() throws {
+        final class Pieces: QueryReceiver {
+            var starts: [Int] = [], lengths: [Int] = [], seqletsBeforeBases = 0, seqlets: [QuerySeqlet] = []
+            func begin(region: GenomicRegion, source: String, uncovered: [Range<Int>]) {}
+            func seqlets(_ found: [QuerySeqlet]) { seqlets += found }
+            func bases(from start: Int, letters: ArraySlice<UInt8>, relevance: ArraySlice<Float>) {
+                XCTAssertEqual(letters.count, relevance.count)
+                starts.append(start)
+                lengths.append(letters.count)
+            }
+            func finish() {}
+        }
+        let whole = try RegionQuery(job(), diagnostics: .silent).answer()
+        var blocked = job()
+        blocked.seqletBlock = 4
+        let query = try RegionQuery(blocked, diagnostics: .silent)
+        let pieces = Pieces()
+        try query.stream(to: pieces)
+        XCTAssertGreaterThan(pieces.starts.count, 2)
+        XCTAssertEqual(pieces.starts.first, 1_003_000)
+        XCTAssertEqual(zip(pieces.starts, pieces.lengths).map { $0 + $1 }.dropLast(), pieces.starts.dropFirst()[...])
+        XCTAssertEqual(pieces.lengths.reduce(0, +), 2000)
+        let small = try query.answer()
+        XCTAssertEqual(bits(small.relevance), bits(whole.relevance))
+        XCTAssertEqual(small.bases, whole.bases)
+        XCTAssertTrue(small.seqlets.allSatisfy { $0.coreStart < 1_005_000 && $0.coreEnd > 1_003_000 })
+        var large = job()
+        large.seqletBlock = 1000
+        XCTAssertEqual(try RegionQuery(large, diagnostics: .silent).answer().seqlets, whole.seqlets)
+        XCTAssertFalse(whole.seqlets.isEmpty)
     }
 
     func testJSONIsWhatJSONSerializationWritesForTheWholeDocument() throws {
@@ -90,24 +122,37 @@ final class RegionQueryTests: XCTestCase {
         XCTAssertEqual(inside.all, [])
     }
 
-    func testTheSeqletSweepIsAScanPerBase() {
+    /// The table's seqlet column, seqlets arriving in two batches, against a scan of every seqlet per base.
+    func testTheTableListsTheSeqletsCoveringEachBase() {
         var random = SeededRandom(seed: 7)
         let region = GenomicRegion(contig: "c", start: 1000, end: 3000)
-        let seqlets = (0..<300).map { _ -> QuerySeqlet in
+        let seqlets = (0..<300).map { k -> QuerySeqlet in
             let start = 900 + Int(random.next() % 2200), width = 1 + Int(random.next() % 30)
             return QuerySeqlet(start: start - 3, end: start + width + 3, coreStart: start, coreEnd: start + width,
-                               name: random.next() % 2 == 0 ? "pos" : "neg", match: "")
+                               name: "s\(k)", match: "")
         }
-        let answer = QueryAnswer(region: region, bases: [UInt8](repeating: UInt8(ascii: "A"), count: 2000), source: "test",
-                                 relevance: [Float](repeating: 0, count: 2000), uncovered: [1500..<1600, 2990..<3000], seqlets: seqlets)
-        var visited = 0
-        answer.forEachBase { i, covered, covering in
+        var text = ""
+        let writer = QueryWriter(.table) { text += $0 }
+        writer.begin(region: region, source: "test", uncovered: [1500..<1600, 2990..<3000])
+        // The second batch arrives after the bases before its first core.
+        let first = seqlets.filter { $0.coreStart < 2000 }, second = seqlets.filter { $0.coreStart >= 2000 }
+        XCTAssertFalse(first.isEmpty || second.isEmpty)
+        let arrival = first + second
+        writer.seqlets(first)
+        let letters = [UInt8](repeating: UInt8(ascii: "A"), count: 2000), zeros = [Float](repeating: 0, count: 2000)
+        writer.bases(from: 1000, letters: letters[..<1000], relevance: zeros[..<1000])
+        writer.seqlets(second)
+        writer.bases(from: 2000, letters: letters[1000...], relevance: zeros[1000...])
+        writer.finish()
+        let rows = text.split(separator: "\n").dropFirst(2).map { $0.split(separator: "\t").map(String.init) }
+        XCTAssertEqual(rows.count, 2000)
+        for (i, row) in rows.enumerated() {
             let p = 1000 + i
-            XCTAssertEqual(covering, seqlets.indices.filter { seqlets[$0].coreStart <= p && p < seqlets[$0].coreEnd }, "\(p)")
-            XCTAssertEqual(covered, !((1500..<1600).contains(p) || p >= 2990), "\(p)")
-            visited += 1
+            let covering = arrival.filter { $0.coreStart <= p && p < $0.coreEnd }.map(\.name)
+            XCTAssertEqual(row[0], "\(p + 1)")
+            XCTAssertEqual(row[3], covering.isEmpty ? "." : covering.joined(separator: ","), "\(p)")
+            XCTAssertEqual(row[2] == "NA", (1500..<1600).contains(p) || p >= 2990, "\(p)")
         }
-        XCTAssertEqual(visited, 2000)
     }
 
     func testErrorsAreTyped() {

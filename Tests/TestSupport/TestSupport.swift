@@ -37,8 +37,10 @@ public struct ProcessResult {
 
 /// Runs `executable` with `arguments` (a name is looked up on PATH) and collects its output.
 @discardableResult
-public func runProcess(_ executable: String, _ arguments: [String], currentDirectory: String? = nil) throws -> ProcessResult {
+public func runProcess(_ executable: String, _ arguments: [String], currentDirectory: String? = nil,
+                       environment: [String: String] = [:]) throws -> ProcessResult {
     let process = Process()
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     if executable.contains("/") {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -7,7 +7,7 @@ struct Encode: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write one-hot windows ([N, 4, L] float32, channels A,C,G,T) and their coordinates.",
         discussion: """
-        Writes DIR/ohe.npz (key arr_0), DIR/windows.bed (row i = window i, input order) and DIR/manifest.json.
+        Writes DIR/ohe.npz (key arr_0), DIR/windows.bed (row i = window i, input order) and DIR/manifest.json. \
         With -o - the array is streamed to stdout as a bare .npy (genome windows only).
         """
     )

@@ -7,17 +7,18 @@ import Pipeline
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explanation metrics (RMA, Gini, AOPC, max-sensitivity, ISM agreement, time) for LRP, PLRP and baselines.",
+        usage: "plrp evaluate --model <model> --sequences <fasta> -o <dir> [<options>]",
         discussion: """
-        Evaluates LRP (--composite), PLRP-λ and PLRP-M at every p of --prune-grid above 0, gradient-x-input, saliency
-        and ISM on the sequences that carry ground truth for the explained output (BED: sequence name, start, end, and
-        optionally a name; when names equal the model's outputs, a site counts for its own output only). Per-base
-        relevance is the channel sum. RMA: positive relevance on the sites over all positive relevance. Gini of |r|.
-        AOPC: --aopc-steps steps, each setting the next 1% of bases (by decreasing relevance) to 0.25 in every channel,
-        averaging the drop of the target logit; aopc_random does the same in a random order. max_sensitivity: the
-        largest ‖e(x′) − e(x)‖/‖e(x)‖ over --robustness-samples random single-base substitutions outside the sites (not
-        computed for ISM, whose cost would be samples × 3L forward passes per sequence). ism_pearson: Pearson
-        correlation with ISM's per-base effect. seconds_per_window: the explanation alone.
-        Writes metrics.tsv (means over sequences), per_sequence.tsv, rma_vs_p.svg, gini_vs_p.svg, faithfulness.svg,
+        Evaluates LRP (--composite), PLRP-λ and PLRP-M at every p of --prune-grid above 0, gradient-x-input, saliency \
+        and ISM on the sequences that carry ground truth for the explained output (BED: sequence name, start, end, and \
+        optionally a name; when names equal the model's outputs, a site counts for its own output only). Per-base \
+        relevance is the channel sum. RMA: positive relevance on the sites over all positive relevance. Gini of |r|. \
+        AOPC: --aopc-steps steps, each setting the next 1% of bases (by decreasing relevance) to 0.25 in every channel, \
+        averaging the drop of the target logit; aopc_random does the same in a random order. max_sensitivity: the \
+        largest ‖e(x′) − e(x)‖/‖e(x)‖ over --robustness-samples random single-base substitutions outside the sites (not \
+        computed for ISM, whose cost would be samples × 3L forward passes per sequence). ism_pearson: Pearson \
+        correlation with ISM's per-base effect. seconds_per_window: the explanation alone. \
+        Writes metrics.tsv (means over sequences), per_sequence.tsv, rma_vs_p.svg, gini_vs_p.svg, faithfulness.svg, \
         example.svg and manifest.json.
         """)
 

@@ -15,19 +15,19 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Explain a model's output on every window: relevance arrays, windows and a manifest.",
         discussion: """
-        By default the method is PLRP-λ with p = 0.5 (epsilon-plus composite); --prune 0 is LRP.
-        Writes DIR/ohe.npz and DIR/attr.npz ([N, 4, L] float32, key arr_0), DIR/windows.bed (row i = window i) and
-        DIR/manifest.json (parameters, rules per layer, and the conservation check: the worst deviation of Σ input
-        relevance from the output relevance). With --target all, each window appears once per output, window-major,
-        its windows.bed name suffixed with |OUTPUT.
-        When windows have genome coordinates (--fasta or --bam), the per-base relevance (sum over the four channels)
-        is also written as a genome track: DIR/relevance.bedGraph.gz (BGZF, with its tabix index .tbi) and
-        DIR/relevance.bw, sorted in the FASTA index's contig order, equal runs merged, zeros left out. Overlapping
-        windows combine by --aggregate; a read's relevance reaches the reference through its CIGAR (inserted and
-        soft-clipped bases do not) and is averaged over the reads covering each base of the requested regions. With
-        --target all there is one track per output, relevance.OUTPUT.*. With --bam and --per-read, DIR/reads.bed lists
-        every read (the rows of windows.bed) with its total relevance in a seventh column.
-        An existing folder that holds files but no plrp manifest.json is refused unless --force is given; files of the
+        By default the method is PLRP-λ with p = 0.5 (epsilon-plus composite); --prune 0 is LRP. \
+        Writes DIR/ohe.npz and DIR/attr.npz ([N, 4, L] float32, key arr_0), DIR/windows.bed (row i = window i) and \
+        DIR/manifest.json (parameters, rules per layer, and the conservation check: the worst deviation of Σ input \
+        relevance from the output relevance). With --target all, each window appears once per output, window-major, \
+        its windows.bed name suffixed with |OUTPUT. \
+        When windows have genome coordinates (--fasta or --bam), the per-base relevance (sum over the four channels) \
+        is also written as a genome track: DIR/relevance.bedGraph.gz (BGZF, with its tabix index .tbi) and \
+        DIR/relevance.bw, sorted in the FASTA index's contig order, equal runs merged, zeros left out. Overlapping \
+        windows combine by --aggregate; a read's relevance reaches the reference through its CIGAR (inserted and \
+        soft-clipped bases do not) and is averaged over the reads covering each base of the requested regions. With \
+        --target all there is one track per output, relevance.OUTPUT.*. With --bam and --per-read, DIR/reads.bed lists \
+        every read (the rows of windows.bed) with its total relevance in a seventh column. \
+        An existing folder that holds files but no plrp manifest.json is refused unless --force is given; files of the \
         same names are replaced, others are left as they are.
         """)
 

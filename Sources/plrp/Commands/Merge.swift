@@ -8,10 +8,11 @@ import Tracks
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Join the shard folders of `plrp run --shard I/N` into exactly what one run writes.",
+        usage: "plrp merge <shards> ... -o <dir> [<options>]",
         discussion: """
-        Checks that the folders are shards 1…N of one job (same parameters and inputs), concatenates their arrays and
-        windows.bed in shard order, rebuilds the genome tracks from the joined relevance in genome order (the same
-        bytes, after decompression, as a single run's), and finds motifs once over all seqlets. Writes the files of
+        Checks that the folders are shards 1…N of one job (same parameters and inputs), concatenates their arrays and \
+        windows.bed in shard order, rebuilds the genome tracks from the joined relevance in genome order (the same \
+        bytes, after decompression, as a single run's), and finds motifs once over all seqlets. Writes the files of \
         `plrp run` into the output folder.
         """)
 

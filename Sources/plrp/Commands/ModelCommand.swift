@@ -13,6 +13,7 @@ struct ModelCommand: ParsableCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Convert an ONNX model (torch.onnx.export, Keras via tf2onnx) into a plrp model file.",
+            usage: "plrp model import <onnx> -o <model> [<options>]",
             discussion: """
                 Reads chains and graphs (residual adds, concatenations, length crops, several outputs such as BPNet's \
                 profile and counts) from both PyTorch exporters (TorchScript with dynamo=False, and the torch.export-based \

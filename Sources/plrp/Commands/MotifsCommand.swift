@@ -10,12 +10,13 @@ struct MotifsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "motifs",
         abstract: "Seqlets, motifs and database matches from a plrp explain output folder.",
+        usage: "plrp motifs --input <dir> -o <dir> [<options>]",
         discussion: """
-        Reads DIR/ohe.npz, DIR/attr.npz and DIR/windows.bed. Seqlets are called on per-base relevance (channel sums),
-        positive and negative separately, by a windowed-FDR test against a within-row permutation null; clustered
-        into motifs by aligned cosine similarity of their contributions on both strands; each motif's PFM and CWM
-        are trimmed to the informative core and compared with --database (MEME) by column Pearson correlation, with
-        p-values against random database columns and Benjamini–Hochberg q-values. Writes seqlets.bed, motifs.meme (PFMs), cwms.tsv,
+        Reads DIR/ohe.npz, DIR/attr.npz and DIR/windows.bed. Seqlets are called on per-base relevance (channel sums), \
+        positive and negative separately, by a windowed-FDR test against a within-row permutation null; clustered \
+        into motifs by aligned cosine similarity of their contributions on both strands; each motif's PFM and CWM \
+        are trimmed to the informative core and compared with --database (MEME) by column Pearson correlation, with \
+        p-values against random database columns and Benjamini–Hochberg q-values. Writes seqlets.bed, motifs.meme (PFMs), cwms.tsv, \
         matches.tsv, instances.bed, report.html and manifest.json into the output folder.
         """)
 

@@ -10,21 +10,23 @@ struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "One region, fast: per-base relevance, seqlets and motif matches, to stdout.",
         discussion: """
-        Without --results, explains the region on the spot, in memory (the shipped model and genome unless --model/--fasta
-        are given; PLRP-λ p = 0.5 unless the method options say otherwise, --prune 0 for LRP; windows every --step bases from the region
-        start, reaching past both ends so that every base is covered as inside a longer run; the mean over overlapping
-        windows), calls seqlets on those windows and compares each seqlet's core on its own with --database (default:
-        the shipped JASPAR insects), best q < 0.05. With --results DIR, answers from an earlier `plrp run`'s files
-        instead: the tabix-indexed relevance.bedGraph.gz, seqlets.bed, instances.bed and matches.tsv; there a seqlet
-        that belongs to one of the run's motifs carries the motif's id and the motif's best match (the run clustered
-        its motifs from all its seqlets, which a single region cannot), other seqlets no match. Bases the run's
-        windows never covered are NA in the table, null in JSON ("uncovered" lists them, 0-based half-open) and absent
-        from the bedGraph, with a warning on stderr. Formats: table (position 1-based, base, relevance, seqlets and
-        motifs covering the base), json, or bedgraph. Nothing is written to disk. The bedgraph is printed as windows
-        complete, in the memory of a batch of windows; table and json need the seqlets first, whose FDR threshold
-        pools every window of the region, so they keep one score per base of each window until then (about 1 GB for
-        the whole of chr2R at --step 150).
+        Without --results, explains the region on the spot, in memory (the shipped model and genome unless --model or \
+        --fasta are given; the method options as for explain, PLRP-λ p = 0.5 by default). Windows start every --step \
+        bases and reach past both ends, so each base is covered as inside a longer run; the relevance is their mean. \
+        Seqlets are called on those windows 4,096 at a time (the FDR null pools a block) and each core is compared on \
+        its own with --database, best q < 0.05.
+
+        With --results DIR, answers from an earlier `plrp run`'s files: the tabix-indexed relevance.bedGraph.gz, \
+        seqlets.bed, instances.bed and matches.tsv. A seqlet that belongs to one of the run's motifs carries the \
+        motif's id and its best match (the run clustered motifs from all its seqlets, which one region cannot), other \
+        seqlets no match. Bases the run never covered are NA in the table, null in JSON (listed under "uncovered") and \
+        absent from the bedGraph, with a warning.
+
+        Formats: table (1-based position, base, relevance, seqlets and motifs covering the base), json, bedgraph. \
+        The answer streams to stdout in genome order; memory holds a block of windows, not the region, and nothing is \
+        written to disk.
         """)
+
 
     @Argument(help: "Region, samtools syntax (chr:beg-end, 1-based inclusive).")
     var region: String
@@ -73,17 +75,8 @@ struct Query: ParsableCommand {
             job.database = try? ShippedData.path(ShippedData.database, instead: "--database")
             job.databaseIsOptional = true
         }
-        let query = try RegionQuery(job)
         let out = StandardOutput()
-        if format == .bedgraph {
-            out.write(QueryAnswer.bedGraphHeader(query.region, source: query.source))
-            let contig = query.region.contig
-            _ = try query.answer(relevance: false, seqlets: false) { start, end, value in
-                out.write(QueryAnswer.bedGraphLine(contig, start, end, value))
-            }
-        } else {
-            try query.answer().write(format) { out.write($0) }
-        }
+        try RegionQuery(job).stream(to: QueryWriter(format, output: out.write), seqlets: format != .bedgraph)
         out.flush()
     }
 }

@@ -9,12 +9,12 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The whole pipeline: PLRP relevance tracks, seqlets, motifs and JASPAR matches, into one folder.",
         discussion: """
-        With no arguments it runs on the shipped data: the default promoter model over \(ShippedData.region) of dm3
-        chr2R, 300-bp windows every 150 bp, PLRP-λ (p = 0.5), motifs matched against JASPAR 2026 CORE insects, into
-        results/. Writes relevance.bedGraph.gz (+ .tbi), relevance.bw, ohe.npz, attr.npz, windows.bed, seqlets.bed,
-        motifs.meme, cwms.tsv, matches.tsv, instances.bed, report.html and manifest.json, all renamed into place only
-        when the run completes, then prints a summary. A folder whose manifest records the same job (parameters and
-        input checksums) is left as it is. With --shard I/N only the explain part of shard I runs (no motifs);
+        With no arguments it runs on the shipped data: the default promoter model over \(ShippedData.region) of dm3 \
+        chr2R, 300-bp windows every 150 bp, PLRP-λ (p = 0.5), motifs matched against JASPAR 2026 CORE insects, into \
+        results/. Writes relevance.bedGraph.gz (+ .tbi), relevance.bw, ohe.npz, attr.npz, windows.bed, seqlets.bed, \
+        motifs.meme, cwms.tsv, matches.tsv, instances.bed, report.html and manifest.json, all renamed into place only \
+        when the run completes, then prints a summary. A folder whose manifest records the same job (parameters and \
+        input checksums) is left as it is. With --shard I/N only the explain part of shard I runs (no motifs); \
         `plrp merge` joins the shards into what one run writes.
         """)
 

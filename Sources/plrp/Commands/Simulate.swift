@@ -6,11 +6,12 @@ import Pipeline
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Synthetic sequences with database motifs planted at known positions, their labels and the ground truth.",
+        usage: "plrp simulate --motifs <meme> --ids <ids> -o <dir> [<options>]",
         discussion: """
-        Each sequence gets each motif independently with probability --rate: then --copies sites sampled from the
-        motif's PFM are planted on a random strand, never overlapping another site, and the motif's label column is 1.
-        The background is uniform random A/C/G/T, or windows drawn uniformly from --background FASTA (at most 1% N).
-        Writes DIR/sequences.fa, DIR/labels.tsv (header: name, then one column per motif id), DIR/ground_truth.bed
+        Each sequence gets each motif independently with probability --rate: then --copies sites sampled from the \
+        motif's PFM are planted on a random strand, never overlapping another site, and the motif's label column is 1. \
+        The background is uniform random A/C/G/T, or windows drawn uniformly from --background FASTA (at most 1% N). \
+        Writes DIR/sequences.fa, DIR/labels.tsv (header: name, then one column per motif id), DIR/ground_truth.bed \
         (BED6: sequence name, 0-based start, end, motif id, 0, strand) and DIR/manifest.json.
         """)
 

@@ -10,9 +10,9 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a model from FASTA + labelled BED regions, or from labelled sequences.",
         discussion: """
-        Writes MODEL and, beside it, MODEL without .safetensors plus .training.json (per-epoch loss and validation
-        AUROC/AUPRC). The validation set is --holdout PREFIX (examples whose name starts with it, e.g. chr2R:) or a
-        seeded random --validation-fraction. Training stops early when the validation loss has not improved for
+        Writes MODEL and, beside it, MODEL without .safetensors plus .training.json (per-epoch loss and validation \
+        AUROC/AUPRC). The validation set is --holdout PREFIX (examples whose name starts with it, e.g. chr2R:) or a \
+        seeded random --validation-fraction. Training stops early when the validation loss has not improved for \
         --patience epochs; the best epoch's model is written.
         """)
 

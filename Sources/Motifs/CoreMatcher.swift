@@ -8,8 +8,8 @@ import Foundation
 /// p-values, q-values, offsets and strands are `MotifComparison.compare`'s, bit for bit.
 public struct CoreMatcher: Sendable {
     public let comparison: MotifComparison
-    /// Per target, per column, the correlation with each of the five query columns (A, C, G, T, N).
-    private let dots: [[[Double]]]
+    /// Per target, column after column, the correlation with each of the five query columns (A, C, G, T, N).
+    private let dots: [[Double]]
     /// Per query column code, the mean and variance of its correlation with a random database column.
     private let nulls: [(mean: Double, variance: Double)]
 
@@ -22,7 +22,7 @@ public struct CoreMatcher: Sendable {
         self.comparison = comparison
         let codes = (0...4).map { MotifComparison.standardize(Self.column($0)) }
         dots = database.map { motif in
-            motif.columns.map(MotifComparison.standardize).map { b in codes.map { a in a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3] } }
+            motif.columns.map(MotifComparison.standardize).flatMap { b in codes.map { a in a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3] } }
         }
         nulls = codes.map(comparison.columnNull)
     }
@@ -31,8 +31,9 @@ public struct CoreMatcher: Sendable {
     public func compare(codes: ArraySlice<UInt8>) -> [MotifComparison.Match] {
         let forward = codes.map { Int(min($0, 4)) }
         let reverse = forward.reversed().map { $0 == 4 ? 4 : 3 - $0 }
+        let strands = [Strand(forward, nulls), Strand(reverse, nulls)]
         var matches = dots.enumerated().map { t, target -> MotifComparison.Match in
-            let b = best([forward, reverse], target)
+            let b = best(strands, target)
             let p = -expm1(Double(b.alignments) * log1p(-min(b.p, 1 - 1e-16)))
             return MotifComparison.Match(target: t, score: b.score, pValue: max(p, Double.leastNormalMagnitude), qValue: 1,
                                          offset: b.offset, strand: b.strand)
@@ -42,27 +43,72 @@ public struct CoreMatcher: Sendable {
         return matches
     }
 
-    /// `MotifComparison.best` over code sequences.
-    private func best(_ queries: [[Int]], _ target: [[Double]]) -> (score: Double, p: Double, offset: Int, strand: Character, alignments: Int) {
-        let q = queries[0].count, t = target.count
+    /// One orientation of the query, with the null's mean and variance summed over every column range [lo, hi) in
+    /// the order `MotifComparison` sums them (column by column from lo), since the ranges recur for every target.
+    private struct Strand {
+        let codes: [Int]
+        /// `(lo * (q + 1) + hi)`: sums over [lo, hi).
+        var mean: [Double]
+        var variance: [Double]
+
+        init(_ codes: [Int], _ nulls: [(mean: Double, variance: Double)]) {
+            self.codes = codes
+            let q = codes.count
+            mean = [Double](repeating: 0, count: (q + 1) * (q + 1))
+            variance = mean
+            for lo in 0..<q {
+                var m = 0.0, v = 0.0
+                for hi in (lo + 1)...q {
+                    m += nulls[codes[hi - 1]].mean
+                    v += nulls[codes[hi - 1]].variance
+                    mean[lo * (q + 1) + hi] = m
+                    variance[lo * (q + 1) + hi] = v
+                }
+            }
+        }
+    }
+
+    /// `MotifComparison.best` over code sequences. Both orientations' scores are summed in one pass (two independent
+    /// chains of additions, each in `MotifComparison`'s order), then the alignments are visited in its order.
+    private func best(_ strands: [Strand], _ target: [Double]) -> (score: Double, p: Double, offset: Int, strand: Character, alignments: Int) {
+        let q = strands[0].codes.count, t = target.count / 5
         let needed = min(comparison.minOverlap, q, t)
+        let first = -(q - needed), count = t - needed - first + 1
+        var scores = [Double](repeating: 0, count: 2 * count)
+        target.withUnsafeBufferPointer { target in
+            strands[0].codes.withUnsafeBufferPointer { forward in
+                strands[1].codes.withUnsafeBufferPointer { reverse in
+                    for k in 0..<count {
+                        let offset = first + k
+                        var a = 0.0, b = 0.0
+                        for i in max(0, -offset)..<min(q, t - offset) {
+                            a += target[(i + offset) * 5 + forward[i]]
+                            b += target[(i + offset) * 5 + reverse[i]]
+                        }
+                        scores[k] = a
+                        scores[count + k] = b
+                    }
+                }
+            }
+        }
         var result: (score: Double, p: Double, offset: Int, strand: Character, alignments: Int) = (0, 1, 0, "+", 0)
         var bestZ = -Double.infinity
-        for (k, query) in queries.enumerated() {
-            for offset in (-(q - needed))...(t - needed) {
-                var score = 0.0, mean = 0.0, variance = 0.0
-                for i in max(0, -offset)..<min(q, t - offset) {
-                    let code = query[i]
-                    score += target[i + offset][code]
-                    mean += nulls[code].mean
-                    variance += nulls[code].variance
-                }
+        for s in 0..<2 {
+            let strand = strands[s]
+            for k in 0..<count {
+                let offset = first + k
+                let lo = max(0, -offset), hi = min(q, t - offset)
+                let score = scores[s * count + k]
+                let mean = strand.mean[lo * (q + 1) + hi], variance = strand.variance[lo * (q + 1) + hi]
                 result.alignments += 1
-                let z = (score - mean) / (2 * variance).squareRoot()
+                // Clearly below the best z (squares compared with a margin far above rounding): skip the root.
+                let d = score - mean
+                if bestZ > 0 && (d <= 0 || d * d < bestZ * bestZ * (2 * variance) * (1 - 1e-9)) { continue }
+                let z = d / (2 * variance).squareRoot()
                 guard z > bestZ || result.alignments == 1 else { continue }
                 let p = 0.5 * erfc(z)
                 if p < result.p || result.alignments == 1 {
-                    result = (score, p, offset, k == 0 ? "+" : "-", result.alignments)
+                    result = (score, p, offset, s == 0 ? "+" : "-", result.alignments)
                     bestZ = z
                 }
             }

@@ -80,7 +80,7 @@ public struct SeqletCaller: Sendable {
     static func threshold(observed: [Float], null: [Float], fdr: Double) -> Float {
         guard !observed.isEmpty, !null.isEmpty else { return .infinity }
         let tail = NullTail(null)
-        let values = observed.sorted(by: >)
+        let values = Array(radixSorted(observed).reversed())
         let m = Double(values.count)
         var cut = Float.infinity
         for (k, value) in values.enumerated() where tail.pValue(value) * m / Double(k + 1) <= fdr {
@@ -113,7 +113,7 @@ struct NullTail {
     private let scale: Double
 
     init(_ null: [Float]) {
-        sorted = null.sorted()
+        sorted = radixSorted(null)
         let n = sorted.count
         let positive = sorted.firstIndex { $0 > 0 } ?? n
         // The top 1% of the sample, or of its positive part when 99% of it is zero or below.

@@ -109,16 +109,24 @@ final class RegionSink: ExplanationSink {
         }
         var matches = [String](repeating: "", count: called.count)
         if let matcher = matching.matcher {
-            let codes = self.codes, length = self.length
-            func match(_ seqlet: Seqlet) -> String {
+            // Overlapping windows see the same site: each distinct core is matched once.
+            var distinct: [ArraySlice<UInt8>] = [], slot: [ArraySlice<UInt8>: Int] = [:]
+            let which = called.map { seqlet -> Int in
                 let first = seqlet.row * length
-                let compared = matcher.compare(codes: codes[(first + seqlet.coreStart)..<(first + seqlet.coreEnd)])
-                guard let best = compared.min(by: { $0.pValue < $1.pValue }), best.qValue < 0.05 else { return "" }
+                let core = codes[(first + seqlet.coreStart)..<(first + seqlet.coreEnd)]
+                if let known = slot[core] { return known }
+                slot[core] = distinct.count
+                distinct.append(core)
+                return distinct.count - 1
+            }
+            func match(_ core: ArraySlice<UInt8>) -> String {
+                guard let best = matcher.compare(codes: core).min(by: { $0.pValue < $1.pValue }), best.qValue < 0.05 else { return "" }
                 let motif = matcher.comparison.database[best.target]
                 return "\(motif.id) \(motif.name)"
             }
-            matches = Compute(threads: matching.threads).mapChunks(of: called.count, chunk: 64) { range in range.map { match(called[$0]) } }
+            let found = Compute(threads: matching.threads).mapChunks(of: distinct.count, chunk: 64) { range in range.map { match(distinct[$0]) } }
                 .flatMap { $0 }
+            matches = which.map { found[$0] }
         }
         try receiver.seqlets(zip(called, matches).map { seqlet, match in
             let start = starts[seqlet.row]

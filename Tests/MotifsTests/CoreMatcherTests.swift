@@ -35,3 +35,24 @@ final class CoreMatcherTests: XCTestCase {
         XCTAssertEqual(compared, 24 * database.count)
     }
 }
+
+/// The seqlet caller's radix sort against the standard library's.
+final class RadixSortTests: XCTestCase {
+    func testSortsLikeTheStandardLibrary() {
+        var random = SeededRandom(seed: 11)
+        for count in [0, 1, 2, 17, 5000] {
+            let values = (0..<count).map { i -> Float in
+                switch i % 5 {
+                case 0: return 0
+                case 1: return -Float(random.next() % 1000) / 7
+                case 2: return Float(random.next() % 100_000) * 1e-9
+                case 3: return Float(bitPattern: UInt32(truncatingIfNeeded: random.next()) & 0x7F7F_FFFF) * (random.next() % 2 == 0 ? 1 : -1)
+                default: return -0.0
+                }
+            }
+            let sorted = radixSorted(values)
+            XCTAssertEqual(sorted.count, count)
+            XCTAssertEqual(sorted, values.sorted(), "\(count) values")
+        }
+    }
+}

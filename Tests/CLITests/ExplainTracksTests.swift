@@ -122,6 +122,51 @@ final class ExplainTracksTests: XCTestCase {
         XCTAssertTrue(coverage[5].isNaN || coverage[5] == 0, "\(coverage[5])")
     }
 
+    func testSeveralOverlappingRegionsGiveTheirUnionOnly() throws {
+        let folder = TemporaryFolder()
+        // Out of order, as a BED file: [1,000,600, 1,001,000) and [1,000,000, 1,000,400) in windows of 300 every 300.
+        // The first region's windows reach 1,001,200, the second's 1,000,600: both reach past their region's end.
+        let bed = folder.file("regions.bed")
+        try "chr2R\t1000600\t1001000\nchr2R\t1000000\t1000400\n".write(toFile: bed, atomically: true, encoding: .utf8)
+        var run = try explain(["--fasta", Repo.genome, "--regions", bed], into: folder.file("unsorted"))
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let windows = try WindowsBED.read(path: folder.file("unsorted/windows.bed"))
+        XCTAssertEqual(windows.map(\.end).max(), 1_001_200)
+        XCTAssertTrue(windows.contains { $0.start < 1_000_400 && $0.end > 1_000_400 }, "a window reaches into the gap")
+        let lines = try bedGraphLines(folder.file("unsorted/relevance.bedGraph.gz")).map { $0.split(separator: "\t") }
+        var bases = Set<Int>()
+        for line in lines { for p in Int(line[1])!..<Int(line[2])! { XCTAssertTrue(bases.insert(p).inserted, "base \(p) twice") } }
+        XCTAssertEqual(bases, Set(1_000_000..<1_000_400).union(1_000_600..<1_001_000))
+        // The same regions in order stream their track, and it is the same.
+        try "chr2R\t1000000\t1000400\nchr2R\t1000600\t1001000\n".write(toFile: bed, atomically: true, encoding: .utf8)
+        run = try explain(["--fasta", Repo.genome, "--regions", bed], into: folder.file("sorted"))
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let manifest = try String(contentsOfFile: folder.file("sorted/manifest.json"), encoding: .utf8)
+        XCTAssertTrue(manifest.contains("streamed"), manifest)
+        XCTAssertEqual(try bedGraphLines(folder.file("sorted/relevance.bedGraph.gz")), lines.map { $0.joined(separator: "\t") })
+    }
+
+    func testShardsOfARegionEndingInsideAWindowMergeIntoTheSingleRun() throws {
+        let folder = TemporaryFolder()
+        // 3,100 bases in windows of 300 every 150: the last window ends at 1,003,150, past the region.
+        let region = "chr2R:1,000,001-1,003,100"
+        let single = try plrp("run", "--region", region, "-o", folder.file("single"), "--quiet")
+        XCTAssertEqual(single.status, 0, single.stderr)
+        for i in 1...3 {
+            let shard = try plrp("run", "--region", region, "--shard", "\(i)/3", "-o", folder.file("s\(i)"), "--quiet")
+            XCTAssertEqual(shard.status, 0, shard.stderr)
+        }
+        let merge = try plrp("merge", folder.file("s3"), folder.file("s1"), folder.file("s2"), "-o", folder.file("merged"), "--quiet")
+        XCTAssertEqual(merge.status, 0, merge.stderr)
+        let lines = try bedGraphLines(folder.file("single/relevance.bedGraph.gz"))
+        XCTAssertEqual(lines.last?.split(separator: "\t")[2], "1003100")
+        for file in ["relevance.bedGraph.gz", "relevance.bedGraph.gz.tbi", "relevance.bw", "attr.npz", "windows.bed"] {
+            let merged = try fileBytes(folder.file("merged/\(file)"))
+            XCTAssertFalse(merged.isEmpty, file)
+            XCTAssertEqual(merged, try fileBytes(folder.file("single/\(file)")), file)
+        }
+    }
+
     func testAggregationModesDiffer() throws {
         let folder = TemporaryFolder()
         var tracks: [String: [String]] = [:]

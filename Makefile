@@ -1,6 +1,6 @@
 # `make run` and `make test` do all set-up on a fresh Debian machine (as root, or with sudo).
 SWIFT ?= swift
-DEBS := libhts-dev zlib1g-dev libopenblas-dev libbigwig-dev samtools tabix bedtools python3-venv
+DEBS := libhts-dev zlib1g-dev libdeflate-dev libopenblas-dev libbigwig-dev samtools tabix bedtools python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLRP := .build/release/plrp
 

@@ -18,7 +18,7 @@ explain() {  # label, region arguments...
   local windows bases
   windows=$(wc -l < "$out/windows.bed")
   bases=0
-  [ -e "$out/relevance.bedGraph.gz" ] && bases=$(awk '{ n += $3 - $2 } END { print n }' <(zcat "$out/relevance.bedGraph.gz" | tail -n +2))
+  [ -e "$out/relevance.bedGraph.gz" ] && bases=$(awk '$4 != 0 { n += $3 - $2 } END { print n + 0 }' <(zcat "$out/relevance.bedGraph.gz" | tail -n +2))
   printf '  %-26s %8d windows  %7.1f s  %7.0f windows/s  %6.2f Mb/s  peak RSS %5.0f MB  (%d bases of non-zero relevance)\n' \
     "$1" "$windows" "$seconds" "$(echo "$windows / $seconds" | bc -l)" "$(echo "$windows * 300 / $seconds / 1000000" | bc -l)" \
     "$(echo "$kb / 1024" | bc -l)" "$bases"

@@ -4,6 +4,7 @@
 #   model.sh    `plrp predict` vs PyTorch forward; a training epoch vs PyTorch's
 #   explain.sh  `plrp explain` LRP, PLRP-λ, PLRP-M vs zennit EpsilonPlus
 #   genome.sh   whole-chr2R explanation end to end (windows/s, bases/s, peak RSS)
+#   tracks.sh   what writing the genome tracks costs: 2 Mb with tracks against --no-tracks, alternated
 #   bpnet.sh    bpnet-lite's BPNet (2,114 bp, 64 filters, 8 dilated residual layers): predict vs PyTorch, explain vs
 #               zennit, with its own summary table (printed after the one below)
 # and the machine's own limit: OpenBLAS sgemm GFLOP/s on THREADS threads (benchmarks/sgemm_peak.c, the library plrp
@@ -29,6 +30,7 @@ part io
 part model
 part explain
 part genome
+part tracks
 export PLRP=$plrp
 part bpnet
 

@@ -25,6 +25,8 @@ static inline int plrp_bam_cigar_type(int op) { return bam_cigar_type(op); }
 static inline int plrp_sam_itr_next(samFile *fp, hts_itr_t *itr, bam1_t *b) { return sam_itr_next(fp, itr, b); }
 static inline void plrp_hts_itr_destroy(hts_itr_t *itr) { hts_itr_destroy(itr); }
 static inline int plrp_tbx_itr_next(htsFile *fp, tbx_t *tbx, hts_itr_t *itr, kstring_t *s) { return tbx_itr_next(fp, tbx, itr, s); }
+/// The virtual offset of the next byte written or read (BGZF block address << 16 | offset in the block).
+static inline int64_t plrp_bgzf_tell(BGZF *fp) { return bgzf_tell(fp); }
 static inline hts_itr_t *plrp_tbx_itr_querys(const tbx_t *tbx, const char *s) { return tbx_itr_querys(tbx, s); }
 
 #endif

@@ -209,9 +209,9 @@ public final class Explainer {
                              check: deepLift ? "convergence delta" : "conservation deviation", checks: checks)
     }
 
-    /// One genome track per explained output, or none for `--sequences` input or `--no-tracks`. Genome windows out of
-    /// genome order are sorted once the arrays are written; reads out of order (regions unsorted or overlapping) get
-    /// no track, with a warning.
+    /// One genome track per explained output, or none for `--sequences` input or `--no-tracks`, clipped to the
+    /// requested regions. Genome windows out of genome order are sorted once the arrays are written; reads out of
+    /// order (regions unsorted or overlapping) get no track, with a warning.
     private func makeTracks(folder: OutputDirectory) throws -> ([GenomeTrack], ExplainOutputs.TrackFeed) {
         guard job.tracks, sequences.hasGenomeCoordinates else { return ([], .none) }
         var feed = ExplainOutputs.TrackFeed.streamed
@@ -227,11 +227,21 @@ public final class Explainer {
         let targetNames = self.targetNames
         let names = (targetNames?.count ?? 1) > 1 ? targetNames!.map { "relevance.\(PathName.safe($0))" } : ["relevance"]
         let outputs = (targetNames?.count ?? 1) > 1 ? targetNames! : [targetNames?[0] ?? "top output"]
+        let extent = try trackExtent()
         let tracks = try zip(names, outputs).map { name, output in
-            try GenomeTrack(folder: folder, name: name, contigs: sequences.contigs, aggregation: job.aggregate,
+            try GenomeTrack(folder: folder, name: name, contigs: sequences.contigs, aggregation: job.aggregate, extent: extent,
                             trackName: "plrp \(output)", description: "\(model) \(output): \(method), \(job.aggregate.rawValue) of windows")
         }
         return (tracks, feed)
+    }
+
+    /// The requested regions, merged: tracks stop at their ends though the last window of a region reaches past it.
+    private func trackExtent() throws -> TrackExtent? {
+        switch sequences.source {
+        case .genome(_, let stream): return try TrackExtent(regions: stream.regions, contigs: sequences.contigs)
+        case .reads(_, let regions, _): return try TrackExtent(regions: regions, contigs: sequences.contigs)
+        case .records: return nil
+        }
     }
 }
 

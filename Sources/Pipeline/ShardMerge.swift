@@ -44,7 +44,8 @@ public struct ShardFolder {
 }
 
 /// Joins shard folders into exactly what one run writes: arrays and windows.bed concatenated in shard order, the
-/// genome tracks rebuilt from the joined relevance in genome order, and motifs found once over all windows.
+/// genome tracks rebuilt from the joined relevance in genome order over the bases the shards' tracks cover, and motifs
+/// found once over all windows.
 public struct ShardMerge {
     public let shards: [ShardFolder]
     /// Motifs over the joined windows (nil: arrays and tracks only).
@@ -113,9 +114,13 @@ public struct ShardMerge {
         // With one track per output (--target all), rows come window-major in the order of the outputs.
         let outputs = names.count
         let order = names.count == 1 ? names : try outputOrder(names, rows: rows)
+        // The run's track stops at its regions' ends. A shard's track covers the bases its windows covered inside
+        // the regions (zeros included), so together the shards cover what the run does: that is the merged extent.
+        let extent = TrackExtent(try shards.flatMap { try BedGraphReader.coverage(of: PathName.join($0.folder, names[0]), contigs: contigs) })
         let tracks = try order.map { name in
             try GenomeTrack(folder: folder, name: String(name.dropLast(".bedGraph.gz".count)), contigs: contigs,
-                            aggregation: aggregation, trackLine: try BedGraphReader.firstLine(of: PathName.join(shards[0].folder, name)))
+                            aggregation: aggregation, extent: extent,
+                            trackLine: try BedGraphReader.firstLine(of: PathName.join(shards[0].folder, name)))
         }
         var windows: [GenomeTrack.StoredWindow] = []
         for w in stride(from: 0, to: rows.count, by: outputs) {

@@ -2,8 +2,9 @@ import CHTSlib
 import Foundation
 import GenomeIO
 
-/// A bedGraph compressed with BGZF and indexed with tabix on `finish()` (`.bedGraph.gz` + `.tbi`). The first line is
-/// the track line, which the index skips, so `tabix file.bedGraph.gz chr:beg-end` answers region queries.
+/// A bedGraph compressed with BGZF and indexed with tabix as it is written (`.bedGraph.gz` + `.tbi`, the index
+/// saved on `finish()`). The first line is the track line, which the index skips, so `tabix file.bedGraph.gz
+/// chr:beg-end` answers region queries.
 public final class BedGraphWriter: TrackSink {
     public let path: String
     public let indexPath: String
@@ -11,7 +12,11 @@ public final class BedGraphWriter: TrackSink {
     /// Contig names as bytes, so a line is assembled without building a String.
     private let names: [[UInt8]]
     private var stream: UnsafeMutablePointer<BGZF>?
-    private var buffer: [UInt8] = []
+    private let index: TabixIndex
+    /// The last line written, indexed once the next one is (or at the end, with the offset reading would give).
+    private var unindexed: (contig: Int, start: Int, end: Int, offset: Int64)?
+    /// One line: the longest name, two 20-digit numbers, a value of at most 16 characters, tabs and the newline.
+    private var line: [UInt8]
 
     /// `path` and `indexPath` may be staging names; the index records no file name.
     public init(path: String, indexPath: String, contigs: ContigTable, trackLine: String) throws {
@@ -22,10 +27,13 @@ public final class BedGraphWriter: TrackSink {
         self.path = path
         self.indexPath = indexPath
         self.contigs = contigs
-        names = contigs.contigs.map { Array($0.name.utf8) }
+        let names = contigs.contigs.map { Array($0.name.utf8) }
+        self.names = names
         self.stream = stream
-        buffer.reserveCapacity(1 << 16)
-        buffer.append(contentsOf: (trackLine + "\n").utf8)
+        line = [UInt8](repeating: 0, count: (names.map(\.count).max() ?? 0) + 64)
+        let header = Array((trackLine + "\n").utf8)
+        guard bgzf_write(stream, header, header.count) == header.count else { throw TracksError("cannot write '\(path)'") }
+        index = try TabixIndex(offset0: plrp_bgzf_tell(stream)) { names[$0] }
     }
 
     deinit { if let stream { bgzf_close(stream) } }
@@ -40,48 +48,67 @@ public final class BedGraphWriter: TrackSink {
         value == 0 ? "0" : "\(value)"
     }
 
-    public func write(_ run: TrackRun) throws {
-        buffer.append(contentsOf: names[run.contig])
-        buffer.append(0x09)
-        Self.appendDecimal(run.start, to: &buffer)
-        buffer.append(0x09)
-        Self.appendDecimal(run.end, to: &buffer)
-        buffer.append(0x09)
-        if run.value == 0 { buffer.append(0x30) } else { buffer.append(contentsOf: run.value.description.utf8) }
-        buffer.append(0x0a)
-        if buffer.count >= 1 << 16 { try drain() }
+    public func write(_ run: TrackRun) throws { try write(contentsOf: [run]) }
+
+    /// Each run as a line, written and indexed with the offset after it (as tabix reading the file would).
+    public func write(contentsOf runs: [TrackRun]) throws {
+        guard let stream else { return }
+        var last = unindexed
+        defer { unindexed = last }
+        let index = self.index
+        try line.withUnsafeMutableBufferPointer { line in
+            let base = line.baseAddress!
+            for run in runs {
+                var n = 0
+                names[run.contig].withUnsafeBufferPointer { name in
+                    base.update(from: name.baseAddress!, count: name.count)
+                    n = name.count
+                }
+                base[n] = 0x09
+                n = Self.decimal(run.start, at: base + n + 1) - base
+                base[n] = 0x09
+                n = Self.decimal(run.end, at: base + n + 1) - base
+                base[n] = 0x09
+                n += 1
+                if run.value == 0 {
+                    base[n] = 0x30
+                    n += 1
+                } else {
+                    var text = run.value.description
+                    text.withUTF8 { utf8 in
+                        (base + n).update(from: utf8.baseAddress!, count: utf8.count)
+                        n += utf8.count
+                    }
+                }
+                base[n] = 0x0a
+                n += 1
+                guard bgzf_write(stream, base, n) == n else { throw TracksError("cannot write '\(path)'") }
+                if let last { try index.push(contig: last.contig, start: last.start, end: last.end, offset: last.offset) }
+                last = (run.contig, run.start, run.end, plrp_bgzf_tell(stream))
+            }
+        }
     }
 
-    private static func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = value, count = 0
-        withUnsafeMutableBytes(of: &digits) { bytes in
-            repeat {
-                bytes[count] = UInt8(0x30 + n % 10)
-                n /= 10
-                count += 1
-            } while n > 0
-            for i in stride(from: count - 1, through: 0, by: -1) { buffer.append(bytes[i]) }
+    /// Writes `value`'s decimal digits at `at`; returns the address after the last.
+    private static func decimal(_ value: Int, at: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var digits = 1, bound = 10
+        while value >= bound && digits < 19 { digits += 1; bound &*= 10 }
+        var n = value
+        for i in stride(from: digits - 1, through: 0, by: -1) {
+            at[i] = UInt8(truncatingIfNeeded: 0x30 + n % 10)
+            n /= 10
         }
+        return at + digits
     }
 
     public func finish() throws {
-        try drain()
         guard let stream else { return }
         self.stream = nil
+        // Reading the file, the offset after the last line is the start of the block after it.
+        guard bgzf_flush(stream) == 0 else { bgzf_close(stream); throw TracksError("cannot write '\(path)'") }
+        let end = plrp_bgzf_tell(stream)
+        if let last = unindexed { try index.push(contig: last.contig, start: last.start, end: last.end, offset: end) }
         guard bgzf_close(stream) == 0 else { throw TracksError("cannot write '\(path)'") }
-        // tabix: BED-like columns (0-based starts), '#' comments, one line (the track line) skipped.
-        var conf = tbx_conf_t(preset: Int32(TBX_UCSC), sc: 1, bc: 2, ec: 3, meta_char: Int32(UInt8(ascii: "#")), line_skip: 1)
-        guard tbx_index_build2(path, indexPath, 0, &conf) == 0 else {
-            throw TracksError("cannot build the tabix index of '\(path)'")
-        }
-    }
-
-    private func drain() throws {
-        guard let stream, !buffer.isEmpty else { return }
-        let written = buffer.withUnsafeBytes { bgzf_write(stream, $0.baseAddress, $0.count) }
-        guard written == buffer.count else { throw TracksError("cannot write '\(path)'") }
-        buffer.removeAll(keepingCapacity: true)
+        try index.write(finalOffset: end, path: path, indexPath: indexPath)
     }
 }

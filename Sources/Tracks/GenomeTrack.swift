@@ -2,24 +2,28 @@ import Encoding
 import GenomeIO
 
 /// One relevance track as the user gets it: windows' per-base values combined by `TrackAggregator`, merged into runs
-/// and written at once as a tabix-indexed bedGraph (`NAME.bedGraph.gz` + `.tbi`) and a bigWig (`NAME.bw`), all staged
-/// in `folder` so they appear only when the run succeeds.
+/// (zeros kept, so every covered base has a value), clipped to `extent` (the requested regions), and written at once
+/// as a tabix-indexed bedGraph (`NAME.bedGraph.gz` + `.tbi`) and a bigWig (`NAME.bw`), each on its own background
+/// thread, all staged in `folder` so they appear only when the run succeeds.
 public final class GenomeTrack {
     private let aggregator: TrackAggregator
 
     public convenience init(folder: OutputDirectory, name: String, contigs: ContigTable, aggregation: Aggregation,
-                            trackName: String, description: String) throws {
-        try self.init(folder: folder, name: name, contigs: contigs, aggregation: aggregation,
+                            extent: TrackExtent?, trackName: String, description: String) throws {
+        try self.init(folder: folder, name: name, contigs: contigs, aggregation: aggregation, extent: extent,
                       trackLine: BedGraphWriter.trackLine(name: trackName, description: description))
     }
 
-    /// A track whose bedGraph starts with `trackLine` as given (as when shards are merged).
-    public init(folder: OutputDirectory, name: String, contigs: ContigTable, aggregation: Aggregation, trackLine: String) throws {
+    /// A track whose bedGraph starts with `trackLine` as given (as when shards are merged). `extent` nil: only contig
+    /// ends clip.
+    public init(folder: OutputDirectory, name: String, contigs: ContigTable, aggregation: Aggregation, extent: TrackExtent?,
+                trackLine: String) throws {
         let bedGraphPath = folder.stage("\(name).bedGraph.gz")
         let bedGraph = try BedGraphWriter(path: bedGraphPath, indexPath: folder.stage("\(name).bedGraph.gz.tbi"),
                                           contigs: contigs, trackLine: trackLine)
         let bigWig = try BigWigWriter(path: folder.stage("\(name).bw"), contigs: contigs)
-        aggregator = TrackAggregator(contigs: contigs, mode: aggregation, output: RunMerger([BackgroundSink([bedGraph]), BackgroundSink([bigWig])]))
+        aggregator = TrackAggregator(contigs: contigs, mode: aggregation, extent: extent,
+                                     output: RunMerger([BackgroundSink(bedGraph), BackgroundSink(bigWig)], keepsZeros: true))
     }
 
     /// Adds a genome window's per-base values (`values[i]` at `start + i`).

@@ -34,12 +34,11 @@ final class ExplainTracksTests: XCTestCase {
         let merged = try runProcess("bedtools", ["merge", "-d", "-1", "-i", plain])
         XCTAssertEqual(merged.status, 0, merged.stderr)
         XCTAssertEqual(merged.stdoutText.split(separator: "\n").count, lines.count, "overlapping intervals")
-        // Adjacent runs never share a value, and zeros are left out.
+        // Adjacent runs never share a value.
         let parsed = lines.map { $0.split(separator: "\t") }
         var adjacent = 0
         for (a, b) in zip(parsed, parsed.dropFirst()) where a[2] == b[1] { XCTAssertNotEqual(a[3], b[3]); adjacent += 1 }
         XCTAssertGreaterThan(adjacent, 0, "no book-ended runs to compare")
-        XCTAssertFalse(parsed.contains { Float($0[3]) == 0 })
 
         // The mean over covering windows, recomputed from attr.npz and windows.bed.
         let attr = try NPZReader.read(path: folder.file("attr.npz"))
@@ -58,7 +57,8 @@ final class ExplainTracksTests: XCTestCase {
                 covered += 1
             }
         }
-        XCTAssertEqual(covered, sum.values.filter { $0 != 0 }.count)
+        // Every base a window covered has a line, zeros included (the windows end at the region's end here).
+        XCTAssertEqual(covered, sum.count)
 
         // tabix answers a region query with exactly the overlapping lines.
         let query = try runProcess("tabix", [folder.file("relevance.bedGraph.gz"), "chr2R:1001001-1001100"])
@@ -73,6 +73,98 @@ final class ExplainTracksTests: XCTestCase {
         let back = bigWig.intervals(contig: "chr2R", start: 0, end: FastaFileLength.chr2R)
             .map { "chr2R\t\($0.start)\t\($0.end)\t\(BedGraphWriter.format($0.value))" }
         XCTAssertEqual(back, lines)
+    }
+
+    func testTracksHoldZerosAndStopAtTheRegionEnd() throws {
+        let folder = TemporaryFolder()
+        // 1,000 bases in windows of 300 (the model's) every 300: the fourth window, [1,000,900, 1,001,200), reaches
+        // 200 bases past the region's end. PLRP-λ leaves many bases at exactly zero relevance.
+        let run = try explain(["--fasta", Repo.genome, "--region", "chr2R:1,000,001-1,001,000", "--prune", "0.5"], into: folder.path)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let windows = try WindowsBED.read(path: folder.file("windows.bed"))
+        XCTAssertEqual(windows.last?.end, 1_001_200, "the last window reaches past the region")
+        let attr = try NPZReader.read(path: folder.file("attr.npz"))
+        let length = attr.shape[2]
+        var relevance: [Int: Float] = [:]
+        for (w, window) in windows.enumerated() {
+            let sums = BaseSums.of(attr.values[(w * 4 * length)..<((w + 1) * 4 * length)], length: length)
+            for i in 0..<length { relevance[window.start + i] = sums[i] }
+        }
+        let zeros = relevance.filter { $0.key < 1_001_000 && $0.value == 0 }.keys.sorted()
+        XCTAssertGreaterThan(zeros.count, 10, "no zero-relevance bases to check")
+        XCTAssertTrue(relevance.keys.contains { $0 >= 1_001_000 }, "windows covered bases past the end")
+
+        // bedGraph: one line per run over exactly [1,000,000, 1,001,000), zeros as 0, nothing past the end.
+        let lines = try bedGraphLines(folder.file("relevance.bedGraph.gz")).map { $0.split(separator: "\t") }
+        XCTAssertEqual(lines.first.map { Int($0[1])! }, 1_000_000)
+        XCTAssertEqual(lines.last.map { Int($0[2])! }, 1_001_000)
+        for (a, b) in zip(lines, lines.dropFirst()) { XCTAssertEqual(a[2], b[1], "a gap or an overlap") }
+        var perBase: [Int: String] = [:]
+        for line in lines { for p in Int(line[1])!..<Int(line[2])! { perBase[p] = String(line[3]) } }
+        XCTAssertEqual(perBase.count, 1_000)
+        for p in zeros { XCTAssertEqual(perBase[p], "0", "base \(p)") }
+        let past = try runProcess("tabix", [folder.file("relevance.bedGraph.gz"), "chr2R:1001001-1001200"])
+        XCTAssertEqual(past.status, 0, past.stderr)
+        XCTAssertEqual(past.stdoutText, "")
+
+        // bigWig: 0 and not NaN over each zero base, the same intervals, and no data past the end.
+        let bigWig = try BigWigReader(path: folder.file("relevance.bw"))
+        for p in zeros {
+            let mean = try XCTUnwrap(bigWig.summary(contig: "chr2R", start: p, end: p + 1, bins: 1, statistic: .mean, exact: true))
+            XCTAssertEqual(mean, [0], "base \(p)")
+        }
+        let intervals = bigWig.intervals(contig: "chr2R", start: 0, end: FastaFileLength.chr2R)
+        XCTAssertEqual(intervals.count, lines.count)
+        XCTAssertEqual(intervals.last?.end, 1_001_000)
+        XCTAssertTrue(bigWig.intervals(contig: "chr2R", start: 1_001_000, end: 1_001_200).isEmpty)
+        let coverage = try XCTUnwrap(bigWig.summary(contig: "chr2R", start: 1_000_000, end: 1_001_200, bins: 6, statistic: .coverage, exact: true))
+        XCTAssertEqual(coverage.prefix(5).map { $0 }, [1, 1, 1, 1, 1])
+        XCTAssertTrue(coverage[5].isNaN || coverage[5] == 0, "\(coverage[5])")
+    }
+
+    func testSeveralOverlappingRegionsGiveTheirUnionOnly() throws {
+        let folder = TemporaryFolder()
+        // Out of order, as a BED file: [1,000,600, 1,001,000) and [1,000,000, 1,000,400) in windows of 300 every 300.
+        // The first region's windows reach 1,001,200, the second's 1,000,600: both reach past their region's end.
+        let bed = folder.file("regions.bed")
+        try "chr2R\t1000600\t1001000\nchr2R\t1000000\t1000400\n".write(toFile: bed, atomically: true, encoding: .utf8)
+        var run = try explain(["--fasta", Repo.genome, "--regions", bed], into: folder.file("unsorted"))
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let windows = try WindowsBED.read(path: folder.file("unsorted/windows.bed"))
+        XCTAssertEqual(windows.map(\.end).max(), 1_001_200)
+        XCTAssertTrue(windows.contains { $0.start < 1_000_400 && $0.end > 1_000_400 }, "a window reaches into the gap")
+        let lines = try bedGraphLines(folder.file("unsorted/relevance.bedGraph.gz")).map { $0.split(separator: "\t") }
+        var bases = Set<Int>()
+        for line in lines { for p in Int(line[1])!..<Int(line[2])! { XCTAssertTrue(bases.insert(p).inserted, "base \(p) twice") } }
+        XCTAssertEqual(bases, Set(1_000_000..<1_000_400).union(1_000_600..<1_001_000))
+        // The same regions in order stream their track, and it is the same.
+        try "chr2R\t1000000\t1000400\nchr2R\t1000600\t1001000\n".write(toFile: bed, atomically: true, encoding: .utf8)
+        run = try explain(["--fasta", Repo.genome, "--regions", bed], into: folder.file("sorted"))
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let manifest = try String(contentsOfFile: folder.file("sorted/manifest.json"), encoding: .utf8)
+        XCTAssertTrue(manifest.contains("streamed"), manifest)
+        XCTAssertEqual(try bedGraphLines(folder.file("sorted/relevance.bedGraph.gz")), lines.map { $0.joined(separator: "\t") })
+    }
+
+    func testShardsOfARegionEndingInsideAWindowMergeIntoTheSingleRun() throws {
+        let folder = TemporaryFolder()
+        // 3,100 bases in windows of 300 every 150: the last window ends at 1,003,150, past the region.
+        let region = "chr2R:1,000,001-1,003,100"
+        let single = try plrp("run", "--region", region, "-o", folder.file("single"), "--quiet")
+        XCTAssertEqual(single.status, 0, single.stderr)
+        for i in 1...3 {
+            let shard = try plrp("run", "--region", region, "--shard", "\(i)/3", "-o", folder.file("s\(i)"), "--quiet")
+            XCTAssertEqual(shard.status, 0, shard.stderr)
+        }
+        let merge = try plrp("merge", folder.file("s3"), folder.file("s1"), folder.file("s2"), "-o", folder.file("merged"), "--quiet")
+        XCTAssertEqual(merge.status, 0, merge.stderr)
+        let lines = try bedGraphLines(folder.file("single/relevance.bedGraph.gz"))
+        XCTAssertEqual(lines.last?.split(separator: "\t")[2], "1003100")
+        for file in ["relevance.bedGraph.gz", "relevance.bedGraph.gz.tbi", "relevance.bw", "attr.npz", "windows.bed"] {
+            let merged = try fileBytes(folder.file("merged/\(file)"))
+            XCTAssertFalse(merged.isEmpty, file)
+            XCTAssertEqual(merged, try fileBytes(folder.file("single/\(file)")), file)
+        }
     }
 
     func testAggregationModesDiffer() throws {

@@ -11,16 +11,13 @@ public final class BigWigWriter: TrackSink {
     public let path: String
     private let contigs: ContigTable
     private let file: BinaryFile
-    private var compressor = BlockCompressor()
+    private let compressor = BlockCompressor()
     private var entries: [BlockEntry] = []
     private var zoom: [ZoomLevel] = []
     private var summary = Summary()
     private let dataOffset: Int
-    private var blockContig: UInt32 = 0
-    private var starts: [UInt32] = []
-    private var ends: [UInt32] = []
-    private var values: [Float] = []
-    private var words: [UInt32] = []
+    /// Runs of the block being filled (fewer than `itemsPerBlock`, one contig).
+    private var pending: [TrackRun] = []
     private var finished = false
 
     public init(path: String, contigs: ContigTable) throws {
@@ -34,28 +31,45 @@ public final class BigWigWriter: TrackSink {
         try ContigTree.write(contigs, to: file)
         dataOffset = file.offset
         try file.write([UInt8](repeating: 0, count: 8))  // block count
-        starts.reserveCapacity(BigWigFormat.itemsPerBlock)
-        ends.reserveCapacity(BigWigFormat.itemsPerBlock)
-        values.reserveCapacity(BigWigFormat.itemsPerBlock)
+        pending.reserveCapacity(BigWigFormat.itemsPerBlock)
     }
 
-    public func write(_ run: TrackRun) throws {
-        let contig = UInt32(run.contig)
-        if !starts.isEmpty, contig != blockContig || starts.count == BigWigFormat.itemsPerBlock { try flushBlock() }
-        blockContig = contig
-        starts.append(UInt32(run.start))
-        ends.append(UInt32(run.end))
-        values.append(run.value)
-        summary.add(run)
+    public func write(_ run: TrackRun) throws { try write(contentsOf: [run]) }
+
+    /// Cuts the runs into blocks of `itemsPerBlock` runs of one contig; whole blocks go straight from `runs`.
+    public func write(contentsOf runs: [TrackRun]) throws {
+        let perBlock = BigWigFormat.itemsPerBlock
+        var i = runs.startIndex
+        while i < runs.endIndex {
+            if !pending.isEmpty, pending[0].contig != runs[i].contig { try flushPending() }
+            // The runs from i that can join one block: the same contig, up to the block's size.
+            let contig = runs[i].contig
+            var j = i
+            let limit = min(runs.endIndex, i + perBlock - pending.count)
+            while j < limit, runs[j].contig == contig { j += 1 }
+            if pending.isEmpty && j - i == perBlock {
+                try flushBlock(runs[i..<j])
+            } else {
+                pending += runs[i..<j]
+                if pending.count == perBlock || j < runs.endIndex && runs[j].contig != contig { try flushPending() }
+            }
+            i = j
+        }
+    }
+
+    private func flushPending() throws {
+        guard !pending.isEmpty else { return }
+        try flushBlock(pending[...])
+        pending.removeAll(keepingCapacity: true)
     }
 
     public func finish() throws {
         precondition(!finished, "finish twice")
         finished = true
-        try flushBlock()
+        try flushPending()
         for (k, level) in zoom.enumerated() {
-            if let closed = try level.close(compressor: &compressor), k + 1 < zoom.count { try add(closed, toZoomLevel: k + 1) }
-            try level.flush(compressor: &compressor)
+            if let closed = try level.close(compressor: compressor), k + 1 < zoom.count { try add(closed, toZoomLevel: k + 1) }
+            try level.flush(compressor: compressor)
         }
         let indexOffset = file.offset
         try BlockIndex.write(entries, endOfData: indexOffset, to: file)
@@ -109,47 +123,71 @@ public final class BigWigWriter: TrackSink {
         return bytes
     }
 
-    /// Compresses the pending runs as one data block and sums them into the zoom levels.
-    private func flushBlock() throws {
-        guard !starts.isEmpty else { return }
-        if zoom.isEmpty { try makeZoomLevels() }
-        words.removeAll(keepingCapacity: true)
-        let sectionType = UInt32(BigWigFormat.bedGraphSection) | UInt32(starts.count) << 16
-        for word in [blockContig, starts[0], ends[ends.count - 1], 0, 0, sectionType] { words.append(word.littleEndian) }
-        for i in starts.indices {
-            words.append(starts[i].littleEndian)
-            words.append(ends[i].littleEndian)
-            words.append(values[i].bitPattern.littleEndian)
+    /// Compresses `runs` (one contig) as one data block and sums them into the whole-file summary and the zoom levels.
+    private func flushBlock(_ runs: ArraySlice<TrackRun>) throws {
+        guard let firstRun = runs.first, let lastRun = runs.last else { return }
+        if zoom.isEmpty { try makeZoomLevels(runs) }
+        let contig = UInt32(firstRun.contig)
+        var words = [UInt32](repeating: 0, count: 6 + 3 * runs.count)
+        let sectionType = UInt32(BigWigFormat.bedGraphSection) | UInt32(runs.count) << 16
+        words[0] = contig.littleEndian
+        words[1] = UInt32(firstRun.start).littleEndian
+        words[2] = UInt32(lastRun.end).littleEndian
+        words[5] = sectionType.littleEndian
+        var k = 6
+        var summary = self.summary
+        for run in runs {
+            words[k] = UInt32(run.start).littleEndian
+            words[k + 1] = UInt32(run.end).littleEndian
+            words[k + 2] = run.value.bitPattern.littleEndian
+            k += 3
+            summary.add(run)
         }
+        self.summary = summary
         let offset = UInt64(file.offset)
         let size = try compressor.write(words, to: file)
-        entries.append(BlockEntry(contig: blockContig, start: starts[0], end: ends[ends.count - 1], offset: offset, size: size))
+        entries.append(BlockEntry(contig: contig, start: UInt32(firstRun.start), end: UInt32(lastRun.end), offset: offset, size: size))
 
-        let first = zoom[0].reduction
-        for i in starts.indices {
-            var start = starts[i]
-            while start < ends[i] {
-                let end = min(ends[i], (start / first + 1) * first)
-                try add(ZoomLevel.Summary(contig: blockContig, start: start, end: end, value: values[i]), toZoomLevel: 0)
-                start = end
+        // Level 0 is summed here, bin by bin; a bin it closes goes on to the next levels.
+        let level = zoom[0], reduction = level.reduction
+        var open = level.open
+        for run in runs {
+            var start = UInt32(run.start)
+            let end = UInt32(run.end)
+            while start < end {
+                let bin = start / reduction
+                let pieceEnd = min(end, (bin + 1) * reduction)
+                if var summary = open, summary.contig == contig, summary.start / reduction == bin {
+                    summary.absorb(start: start, end: pieceEnd, value: run.value)
+                    open = summary
+                } else {
+                    if let closed = open { try closeLevelZero(closed) }
+                    open = ZoomLevel.Summary(contig: contig, start: start, end: pieceEnd, value: run.value)
+                }
+                start = pieceEnd
             }
         }
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
+        level.open = open
+    }
+
+    /// Stores a finished bin of level 0 and adds it to level 1.
+    private func closeLevelZero(_ summary: ZoomLevel.Summary) throws {
+        try zoom[0].store(summary, compressor: compressor)
+        if zoom.count > 1 { try add(summary, toZoomLevel: 1) }
     }
 
     /// Adds a piece lying in one bin of level `k`; a bin it closes goes on to the next level.
     private func add(_ piece: ZoomLevel.Summary, toZoomLevel k: Int) throws {
-        if let closed = try zoom[k].add(piece, compressor: &compressor), k + 1 < zoom.count {
+        if let closed = try zoom[k].add(piece, compressor: compressor), k + 1 < zoom.count {
             try add(closed, toZoomLevel: k + 1)
         }
     }
 
-    private func makeZoomLevels() throws {
+    /// The zoom ladder, from the mean run width of the first block.
+    private func makeZoomLevels(_ firstBlock: ArraySlice<TrackRun>) throws {
         let longest = UInt64(max(1, contigs.contigs.map(\.length).max() ?? 1))
-        let bases = zip(starts, ends).reduce(UInt64(0)) { $0 + UInt64($1.1 - $1.0) }
-        var reduction = min(longest, 16 * max(1, bases / UInt64(starts.count)))
+        let bases = firstBlock.reduce(UInt64(0)) { $0 + UInt64($1.end - $1.start) }
+        var reduction = min(longest, 16 * max(1, bases / UInt64(firstBlock.count)))
         while zoom.count < BigWigFormat.maxZoomLevels, reduction <= longest {
             zoom.append(try ZoomLevel(reduction: UInt32(reduction), scratchPath: "\(path).zoom\(zoom.count)"))
             reduction *= UInt64(BigWigFormat.zoomFactor)

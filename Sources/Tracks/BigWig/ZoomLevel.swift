@@ -27,6 +27,17 @@ final class ZoomLevel {
             squares = Double(value) * Double(value) * Double(bases)
         }
 
+        /// Adds `value` over `[start, end)`, which follows this summary in its bin.
+        mutating func absorb(start: UInt32, end: UInt32, value: Float) {
+            let width = end - start
+            self.end = end
+            bases += width
+            minimum = min(minimum, value)
+            maximum = max(maximum, value)
+            sum += Double(value) * Double(width)
+            squares += Double(value) * Double(value) * Double(width)
+        }
+
         mutating func absorb(_ other: Summary) {
             end = other.end
             bases += other.bases
@@ -42,7 +53,8 @@ final class ZoomLevel {
     private(set) var count = 0
     private(set) var entries: [BlockEntry] = []
     private let scratch: BinaryFile
-    private var open: Summary?
+    /// The bin being summed (the writer sums level 0 itself, in place).
+    var open: Summary?
     private var block: [UInt32] = []
     private var blockStart: (contig: UInt32, start: UInt32) = (0, 0)
     private var blockEnd: UInt32 = 0
@@ -54,22 +66,28 @@ final class ZoomLevel {
     }
 
     /// Adds `piece`, which lies inside one bin. Returns the summary of the bin this closes, already stored.
-    func add(_ piece: Summary, compressor: inout BlockCompressor) throws -> Summary? {
+    func add(_ piece: Summary, compressor: BlockCompressor) throws -> Summary? {
         if var current = open, current.contig == piece.contig, current.start / reduction == piece.start / reduction {
             current.absorb(piece)
             open = current
             return nil
         }
-        let closed = try close(compressor: &compressor)
+        let closed = try close(compressor: compressor)
         open = piece
         return closed
     }
 
     /// Stores the open bin's summary, if any, and returns it.
-    func close(compressor: inout BlockCompressor) throws -> Summary? {
+    func close(compressor: BlockCompressor) throws -> Summary? {
         guard let summary = open else { return nil }
         open = nil
-        if !block.isEmpty, summary.contig != blockStart.contig { try flush(compressor: &compressor) }
+        try store(summary, compressor: compressor)
+        return summary
+    }
+
+    /// Stores a finished bin's summary.
+    func store(_ summary: Summary, compressor: BlockCompressor) throws {
+        if !block.isEmpty, summary.contig != blockStart.contig { try flush(compressor: compressor) }
         if block.isEmpty { blockStart = (summary.contig, summary.start) }
         for word in [summary.contig, summary.start, summary.end, summary.bases, summary.minimum.bitPattern,
                      summary.maximum.bitPattern, Float(summary.sum).bitPattern, Float(summary.squares).bitPattern] {
@@ -77,12 +95,11 @@ final class ZoomLevel {
         }
         blockEnd = summary.end
         count += 1
-        if block.count == 8 * BigWigFormat.itemsPerBlock { try flush(compressor: &compressor) }
-        return summary
+        if block.count == 8 * BigWigFormat.itemsPerBlock { try flush(compressor: compressor) }
     }
 
     /// Compresses the pending summaries into the scratch file.
-    func flush(compressor: inout BlockCompressor) throws {
+    func flush(compressor: BlockCompressor) throws {
         guard !block.isEmpty else { return }
         let offset = UInt64(scratch.offset)
         let size = try compressor.write(block, to: scratch)

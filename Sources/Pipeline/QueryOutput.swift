@@ -7,7 +7,7 @@ import Tracks
 public enum QueryFormat: String, Sendable, CaseIterable { case table, json, bedgraph }
 
 /// Prints an answer as it streams in, handing `output` pieces of about 64 kB. Uncovered bases are NA in the table,
-/// null in JSON and absent from the bedGraph. Memory: the seqlets not yet passed (all of them for JSON, whose
+/// null in JSON and absent from the bedGraph, which like the genome tracks holds zeros. Memory: the seqlets not yet passed (all of them for JSON, whose
 /// seqlet list follows the bases), never the region.
 public final class QueryWriter: QueryReceiver {
     public let format: QueryFormat
@@ -67,7 +67,7 @@ public final class QueryWriter: QueryReceiver {
             case .json:
                 text += "\(written == 0 ? "" : ","){\"base\":\(string(String(UnicodeScalar(letter)))),\"position\":\(p + 1),\"relevance\":"
                 text += (covered ? TextNumbers.json(Double(value)) : "null") + "}"
-            case .bedgraph: extend(p, covered ? value : 0)
+            case .bedgraph: extend(p, covered ? (value == 0 ? 0 : value) : nil)
             }
             written += 1
             if text.utf8.count > 1 << 16 { flush() }
@@ -76,7 +76,7 @@ public final class QueryWriter: QueryReceiver {
 
     public func finish() {
         switch format {
-        case .bedgraph: extend(.max, 0)
+        case .bedgraph: extend(.max, nil)
         case .table: break
         case .json:
             text += "],\"contig\":\(string(region.contig)),\"end\":\(region.end),\"region\":\(string(region.description)),\"seqlets\":["
@@ -115,14 +115,15 @@ public final class QueryWriter: QueryReceiver {
         text += (matches.isEmpty ? "." : matches.joined(separator: ",")) + "\n"
     }
 
-    /// bedGraph runs: equal non-zero values of consecutive bases joined.
-    private func extend(_ p: Int, _ value: Float) {
-        if let r = run, r.end == p, r.value == value {
+    /// bedGraph runs: equal values of consecutive covered bases joined, zeros included as in the genome tracks
+    /// (nil: an uncovered base, which ends a run and is left out).
+    private func extend(_ p: Int, _ value: Float?) {
+        if let r = run, let value, r.end == p, r.value == value {
             run = (r.start, p + 1, value)
             return
         }
         if let r = run { text += "\(region.contig)\t\(r.start)\t\(r.end)\t\(BedGraphWriter.format(r.value))\n" }
-        run = value == 0 ? nil : (p, p + 1, value)
+        run = value.map { (p, p + 1, $0) }
     }
 
     private func string(_ text: String) -> String {

@@ -7,7 +7,8 @@ motif is recovered when it is some motif's best match with q < 0.05 (Benjamini-H
 are scored against the planted sites: a positive seqlet in the row explaining output M of sequence S is right when its
 core covers at least half of a site of M in S (seqlet_score.py's rule; modisco-lite's are the seqlets of its
 patterns, core = the seqlet less its flanks). Negative seqlets are counted per row whose sequence holds no site of the
-explained output's motif.
+explained output's motif. GROUND_TRUTH "-" (real data, nothing planted): motifs and their matches, times and memory
+only.
 Usage: motif_compare.py TASK EXPLAIN_DIR PLRP_MOTIFS_DIR MODISCO_H5 GROUND_TRUTH DATABASE PLANTED_IDS FLANK
        PLRP_SECONDS PLRP_MB MODISCO_SECONDS MODISCO_MB
 """
@@ -77,7 +78,7 @@ def trim(pfm, cwm, fraction=0.3):
 
 # Ground truth: sites per (sequence, motif id).
 sites = collections.defaultdict(list)
-for line in open(truth):
+for line in open(truth) if truth != "-" else []:
     f = line.rstrip("\n").split("\t")
     sites[(f[0], f[3])].append((int(f[1]), int(f[2])))
 rows = [line.rstrip("\n").split("\t") for line in open(f"{explain}/windows.bed") if not line.startswith("#")]
@@ -135,12 +136,18 @@ for tool, pfms, names, seqlets, seconds, mb in (("plrp motifs", plrp_pfms, plrp_
     recovered = sorted({b[0] for b in best if b[2] < 0.05} & set(planted))
     precision, recall, negatives, positives = score(seqlets)
     results[tool] = (len(pfms), recovered, precision, recall, negatives, float(seconds), float(mb))
-    print(f"  {tool}: {len(pfms)} motifs; planted recovered {len(recovered)}/{len(planted)} {recovered}")
+    matched = sum(b[2] < 0.05 for b in best)
+    print(f"  {tool}: {len(pfms)} motifs, {matched} with a match at q < 0.05; planted recovered {len(recovered)}/{len(planted)} {recovered}")
     for n, b in zip(names, best):
         print(f"    {n:8s} best {b[0]} {b[1]} q={b[2]:.2g}")
+    if truth == "-":
+        print(f"    {float(seconds):.2f} s, {float(mb):.0f} MB")
+        continue
     print(f"    seqlets: {positives} positive, precision {precision:.3f}, recall {recall:.3f}; "
           f"{negatives:.3f} negative per row with no planted site ({no_site_rows} such rows); {float(seconds):.2f} s, {float(mb):.0f} MB")
 
+if truth == "-":
+    sys.exit(0)
 p, d = results["plrp motifs"], results["modisco-lite"]
 print(f"| {task} | {p[0]} / {d[0]} | {len(p[1])}/{len(planted)} / {len(d[1])}/{len(planted)} | {p[2]:.3f} / {d[2]:.3f} | "
       f"{p[3]:.3f} / {d[3]:.3f} | {p[4]:.3f} / {d[4]:.3f} | {p[5]:.2f} / {d[5]:.1f} ({d[5] / max(p[5], 1e-9):.0f}x) | {p[6]:.0f} / {d[6]:.0f} |")

@@ -65,16 +65,19 @@ public struct ExplainArrays: Sendable {
         return Self.source(parameters: parameters, inputs: ((document["inputs_md5"] as? [String: Any]) ?? [:]).keys.sorted())
     }
 
-    /// Model, genome (or sequences), regions and method named from an explain run's parameters and input files.
+    /// Model, genome (or sequences), regions and method named from an explain run's parameters and input files (file
+    /// names without their folders).
     public static func source(parameters: [String: Any], inputs: [String]) -> [(String, String)] {
+        // File names only: the same job reached through other paths (a shard, a workflow) writes the same report.
+        let name = { (path: String) in (path as NSString).lastPathComponent }
         var rows: [(String, String)] = []
         let model = parameters["model"] as? String
-        if let model { rows.append(("model", model)) }
+        if let model { rows.append(("model", name(model))) }
         let regionsFile = parameters["regions_file"] as? String
         let read = inputs.filter { $0 != model && $0 != regionsFile && !$0.hasSuffix(".meme") }
-        if !read.isEmpty { rows.append(("genome / sequences", read.joined(separator: ", "))) }
+        if !read.isEmpty { rows.append(("genome / sequences", read.map(name).joined(separator: ", "))) }
         var regions = (parameters["regions"] as? [String]) ?? []
-        if let regionsFile { regions.append(regionsFile) }
+        if let regionsFile { regions.append(name(regionsFile)) }
         let window = parameters["window"].map { "\($0)" }, step = parameters["step"].map { "\($0)" }
         rows.append(("regions", (regions.isEmpty ? "every window of the input" : regions.joined(separator: ", "))
                      + (window.map { "; windows of \($0) bp" } ?? "") + (step.map { " every \($0) bp" } ?? "")))
@@ -109,9 +112,9 @@ public struct MotifsJob: Sendable {
     public var minSeqlets = 10
     /// Smallest share of a sign's clustered seqlets a motif must hold.
     public var minFraction = 0.01
-    /// Least information content (bits over the trimmed PFM, and bits per column) of a reported motif.
+    /// Least information content of a reported motif: bits over the trimmed PFM, and bits per column over its best 8 consecutive columns.
     public var minBits = 4.0
-    public var minMeanBits = 0.8
+    public var minCoreBits = 0.95
     /// Which windows negative seqlets are called in.
     public var negatives = SeqletCaller.NegativeRule.whereOutputIsOn
     /// Strongest seqlets of each sign clustered (all are written).
@@ -128,8 +131,8 @@ public struct MotifsJob: Sendable {
         if !(fdr > 0 && fdr < 1) || !(matchQ > 0 && matchQ <= 1) { throw PipelineError.usage("--fdr and --match-q must be in (0, 1)") }
         if !(similarity > 0 && similarity <= 1) { throw PipelineError.usage("--similarity must be in (0, 1]") }
         if minSeqlets < 1 || maxSeqlets < 1 { throw PipelineError.usage("--min-seqlets and --max-seqlets must be at least 1") }
-        if !(minFraction >= 0 && minFraction < 1) || !(minBits >= 0) || !(minMeanBits >= 0 && minMeanBits <= 2) {
-            throw PipelineError.usage("--min-fraction must be in [0, 1), --min-bits not negative and --min-mean-bits in [0, 2]")
+        if !(minFraction >= 0 && minFraction < 1) || !(minBits >= 0) || !(minCoreBits >= 0 && minCoreBits <= 2) {
+            throw PipelineError.usage("--min-fraction must be in [0, 1), --min-bits not negative and --min-core-bits in [0, 2]")
         }
     }
 
@@ -145,7 +148,7 @@ public struct MotifsJob: Sendable {
         discovery.clustering.minSeqlets = minSeqlets
         discovery.clustering.minFraction = minFraction
         discovery.minBits = minBits
-        discovery.minMeanBits = minMeanBits
+        discovery.minCoreBits = minCoreBits
         discovery.maxClustered = maxSeqlets
         discovery.matchQ = matchQ
         return discovery
@@ -196,7 +199,7 @@ public struct MotifsJob: Sendable {
         return MotifsReport(
             parameters: ["database": database == nil ? NSNull() : database!, "seqlet_window": seqletWindow,
                          "flank": flank, "fdr": fdr, "similarity": similarity, "min_seqlets": minSeqlets,
-                         "min_fraction": minFraction, "min_bits": minBits, "min_mean_bits": minMeanBits, "negatives": negatives.rawValue,
+                         "min_fraction": minFraction, "min_bits": minBits, "min_core_bits": minCoreBits, "negatives": negatives.rawValue,
                          "max_seqlets": maxSeqlets, "match_q": matchQ, "seed": seed],
             results: ["windows": found.data.count, "seqlets": result.seqlets.count, "merged_sightings": result.merged,
                       "sign_conflicts": result.conflicts, "motifs": result.motifs.count,

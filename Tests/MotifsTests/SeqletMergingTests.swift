@@ -4,9 +4,9 @@ import XCTest
 
 /// One site seen by two overlapping genome windows is one seqlet; a sign conflict between them goes the aggregate's way.
 final class SeqletMergingTests: XCTestCase {
-    /// `rows` genome windows of 100 bp every 50 bp on chr1, sparse noise, and a strong block at chr1:1070-1080 seen by
-    /// windows 1 (columns 20-30... of the window starting at 50) and 2 (columns 70-80 of the one starting at 0);
-    /// `flipped` makes the block negative in the window starting at 50 and weaker there than in the other.
+    /// `rows` genome windows of 100 bp every 50 bp on chr1 from 1000, sparse noise, and a strong block at 1070-1080
+    /// seen by window 0 (its columns 70-80) and window 1 (its columns 20-30); `flipped` makes the block negative and
+    /// weaker in window 1.
     private func windows(rows: Int = 40, flipped: Bool = false) throws -> ExplainedWindows {
         var random = SeededGenerator(seed: 9)
         let length = 100
@@ -72,8 +72,10 @@ final class SeqletMergingTests: XCTestCase {
         XCTAssertEqual(site.windows, 2)
         // Its score is the aggregated track over its core: the mean of both windows per base.
         let a = data.baseScores(row: 0), b = data.baseScores(row: 1)
-        let expected = (1068..<1080).reduce(Float(0)) { sum, x in
-            x >= 1050 ? sum + (a[x - 1000] + b[x - 1050]) / 2 : sum + a[x - 1000]
+        var expected: Float = 0
+        for x in 1068..<1080 {
+            let first: Float = a[x - 1000], second: Float = b[x - 1050]
+            expected += (first + second) / 2
         }
         XCTAssertEqual(site.score, expected, accuracy: 1e-4)
         XCTAssertEqual(merged.seqlets.first { $0.row == 5 }?.windows, 1)

@@ -18,7 +18,7 @@ struct MotifsCommand: ParsableCommand {
         overlapping windows of one contig is one seqlet (a sign conflict is resolved by the mean track). Seqlets are
         clustered into motifs by aligned cosine similarity of their contributions on both strands; clusters that are
         the same motif are merged, those under max(--min-seqlets, --min-fraction of all clustered seqlets) or under
-        --min-bits (in all) or --min-mean-bits (per column) of information are dropped; motifs are sorted by seqlets. Each motif's PFM and CWM are trimmed to
+        --min-bits (in all) or --min-core-bits (per column over its best 8 consecutive columns) of information are dropped; motifs are sorted by seqlets. Each motif's PFM and CWM are trimmed to
         the informative core and compared with --database (MEME) by column Pearson correlation, with p-values
         against random database columns and Benjamini–Hochberg q-values. Writes seqlets.bed, motifs.meme (PFMs),
         cwms.tsv, matches.tsv, instances.bed, report.html and manifest.json into the output folder.
@@ -54,8 +54,8 @@ struct MotifsCommand: ParsableCommand {
     @Option(help: "Least information content of a motif's PFM, in bits summed over its columns.")
     var minBits: Double = 4
 
-    @Option(help: "Least mean information content per column of a motif's PFM, in bits.")
-    var minMeanBits: Double = 0.8
+    @Option(help: "Least mean information content per column over a motif's 8 most informative consecutive columns, in bits.")
+    var minCoreBits: Double = 0.95
 
     @Option(help: "Where negative seqlets are called: output-on (windows with a positive seqlet and a positive relevance sum), everywhere, none.")
     var negatives: String = SeqletCaller.NegativeRule.whereOutputIsOn.rawValue
@@ -93,7 +93,7 @@ struct MotifsCommand: ParsableCommand {
         job.minSeqlets = minSeqlets
         job.minFraction = minFraction
         job.minBits = minBits
-        job.minMeanBits = minMeanBits
+        job.minCoreBits = minCoreBits
         job.negatives = SeqletCaller.NegativeRule(rawValue: negatives) ?? .whereOutputIsOn
         job.maxSeqlets = maxSeqlets
         job.matchQ = matchQ

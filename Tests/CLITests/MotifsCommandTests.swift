@@ -106,6 +106,20 @@ final class MotifsCommandTests: XCTestCase {
             (["motifs", "--input", folder.file("not_explain"), "-o", folder.file("o3")], "has no windows.bed"),
             (["motifs", "--input", folder.file("missing"), "-o", folder.file("o4")], "is not a folder"),
         ]
+        // Out-of-range motif rules are usage errors (exit 2), before anything is read.
+        let usage: [([String], String)] = [
+            (["motifs", "--input", folder.file("not_explain"), "--negatives", "sometimes", "-o", folder.file("o5")],
+             "--negatives must be one of output-on, everywhere, none"),
+            (["motifs", "--input", folder.file("not_explain"), "--min-core-bits", "3", "-o", folder.file("o6")], "--min-core-bits in [0, 2]"),
+            (["motifs", "--input", folder.file("not_explain"), "--min-fraction", "1", "-o", folder.file("o7")], "--min-fraction must be in [0, 1)"),
+        ]
+        for (arguments, message) in usage {
+            let run = try plrp(arguments)
+            XCTAssertEqual(run.status, 2, arguments.joined(separator: " "))
+            XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
+            XCTAssertTrue(run.stderr.hasPrefix("plrp: error: ") && run.stderr.contains(message), run.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: arguments.last!), "no output left behind")
+        }
         for (arguments, message) in cases {
             let run = try plrp(arguments)
             XCTAssertEqual(run.status, 1, arguments.joined(separator: " "))

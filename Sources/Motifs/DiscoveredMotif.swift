@@ -9,6 +9,8 @@ public struct DiscoveredMotif: Sendable {
     public let coreStart: Int
     public let coreEnd: Int
     public let cluster: SeqletClustering.Cluster
+    /// Whether the CWM is the mean of hypothetical contributions (TF-MoDISco's CWM) rather than of actual ones.
+    public var hypothetical: Bool { !cluster.hypothetical.isEmpty }
 
     /// Columns whose mean |contribution| is below this fraction of the strongest column are trimmed from the ends.
     public static let trimFraction: Float = 0.3
@@ -34,9 +36,10 @@ public struct DiscoveredMotif: Sendable {
             return total > 0 ? counts.map { $0 / total } : [0.25, 0.25, 0.25, 0.25]
         }, sites: cluster.members.count)
         let factor: Double = cluster.sign == .positive ? 1 : -1
+        let sums = cluster.hypothetical.isEmpty ? cluster.contribution : cluster.hypothetical
         cwm = Motif(id: id, name: pfm.name, columns: columns.map { k in
             let covered = max(Double(cluster.coverage[k]), 1)
-            return (0..<4).map { factor * Double(cluster.contribution[k * 4 + $0]) / covered }
+            return (0..<4).map { factor * Double(sums[k * 4 + $0]) / covered }
         }, sites: cluster.members.count)
     }
 

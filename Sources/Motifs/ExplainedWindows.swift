@@ -23,14 +23,21 @@ public struct ExplainedWindows: Sendable {
     public let length: Int
     public let oneHot: [Float]
     public let relevance: [Float]
+    /// Hypothetical contributions (`hypothetical.npz`, same layout), when the explain run wrote them: what each base
+    /// would contribute at each position. CWMs are then built from them, as TF-MoDISco builds its CWMs.
+    public let hypothetical: [Float]?
     public let places: [Place]
 
-    public init(length: Int, oneHot: [Float], relevance: [Float], places: [Place]) throws {
+    public init(length: Int, oneHot: [Float], relevance: [Float], places: [Place], hypothetical: [Float]? = nil) throws {
         let count = places.count
         guard count > 0 else { throw MotifsError("no windows to find motifs in") }
         guard length > 0, oneHot.count == count * 4 * length, relevance.count == oneHot.count else {
             throw MotifsError("the arrays hold \(relevance.count / max(1, 4 * length)) rows of \(length) bases, windows.bed \(count) rows")
         }
+        if let hypothetical, hypothetical.count != oneHot.count {
+            throw MotifsError("the hypothetical contributions hold \(hypothetical.count / (4 * length)) rows of \(length) bases, the arrays \(count)")
+        }
+        self.hypothetical = hypothetical
         self.count = count
         self.length = length
         self.oneHot = oneHot

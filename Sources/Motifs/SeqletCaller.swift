@@ -13,11 +13,29 @@ import Model
 /// cores would overlap it are dropped, and so on; each core gets `flank` bases on both sides. Sums of zero never pass,
 /// so the sparse relevance of PLRP (most bases exactly 0) needs no special case; unlike a parametric null fitted to
 /// the sums, the permutation null does not break when nearly every non-zero window is signal, as it is after pruning.
+///
+/// Negative seqlets are called only in rows where the model's output is on (`NegativeRule.whereOutputIsOn`): rows
+/// holding a significant positive seqlet whose relevance sums to more than zero. A row with no positive evidence is the
+/// model explaining a low score; its negative relevance is spread over whatever bases are there and says nothing about
+/// a site, so such a row yields no seqlet of either sign. The negative test (observed sums, null and
+/// Benjamini–Hochberg) runs over the eligible rows only.
 public struct SeqletCaller: Sendable {
     public var window = 12
     public var flank = 6
     public var fdr = 0.001
     public var seed: UInt64 = 1
+    public var negatives = NegativeRule.whereOutputIsOn
+
+    /// Which rows negative seqlets are called in.
+    public enum NegativeRule: String, Sendable, CaseIterable {
+        /// Rows holding a positive seqlet and a positive relevance sum (LRP's and DeepLIFT's relevance sums to the
+        /// output, or to its difference from the references, less what biases absorb).
+        case whereOutputIsOn = "output-on"
+        /// Every row: the negative test as the positive one.
+        case everywhere
+        /// No negative seqlets.
+        case none
+    }
 
     public init() {}
 
@@ -29,7 +47,12 @@ public struct SeqletCaller: Sendable {
 
     /// A description of the caller and its parameters for output headers.
     public var description: String {
-        "windowed-FDR seqlet caller: window=\(window) flank=\(flank) fdr=\(fdr) null=within-row permutation seed=\(seed)"
+        "windowed-FDR seqlet caller: window=\(window) flank=\(flank) fdr=\(fdr) null=within-row permutation seed=\(seed) negatives=\(negatives.rawValue)"
+    }
+
+    /// Seqlets of one per-base relevance vector (a contig's track, or one window), as a single row 0.
+    public func call(track: [Float]) -> Result {
+        call(scores: [track], length: track.count)
     }
 
     public func call(_ data: ExplainedWindows) -> Result {
@@ -42,25 +65,44 @@ public struct SeqletCaller: Sendable {
         let width = min(window, length)
         var seqlets: [Seqlet] = []
         var thresholds: [Seqlet.Sign: Float] = [:]
-        for sign in [Seqlet.Sign.positive, .negative] {
-            let factor: Float = sign == .positive ? 1 : -1
-            let observed = scores.map { Self.windowSums($0.map { $0 * factor }, width: width) }
-            var random = SeededRandom(seed: seed &+ (sign == .positive ? 0 : 1))
-            var null: [Float] = []
-            null.reserveCapacity(observed.reduce(0) { $0 + $1.count })
-            for row in scores {
-                var shuffled = row.map { $0 * factor }
-                random.shuffle(&shuffled)
-                null += Self.windowSums(shuffled, width: width)
-            }
-            let threshold = Self.threshold(observed: observed.joined().filter { $0 > 0 }, null: null, fdr: fdr)
-            thresholds[sign] = threshold
-            guard threshold.isFinite else { continue }
-            for (r, sums) in observed.enumerated() {
-                seqlets += extract(row: r, sums: sums, threshold: threshold, width: width, length: length, sign: sign)
-            }
+        let positive = called(scores.indices, scores, sign: .positive, width: width, length: length)
+        seqlets = positive.seqlets
+        thresholds[.positive] = positive.threshold
+        let eligible: [Int]
+        switch negatives {
+        case .everywhere: eligible = Array(scores.indices)
+        case .none: eligible = []
+        case .whereOutputIsOn:
+            let on = Set(positive.seqlets.map(\.row))
+            eligible = scores.indices.filter { on.contains($0) && scores[$0].reduce(0, +) > 0 }
         }
+        let negative = called(eligible, scores, sign: .negative, width: width, length: length)
+        seqlets += negative.seqlets
+        thresholds[.negative] = negative.threshold
         return Result(seqlets: seqlets, thresholds: thresholds)
+    }
+
+    /// One sign's test over `rows` of `scores`: the pooled permutation null, the BH threshold, the greedy cores.
+    private func called(_ rows: some Collection<Int>, _ scores: [[Float]], sign: Seqlet.Sign, width: Int, length: Int)
+        -> (seqlets: [Seqlet], threshold: Float) {
+        guard !rows.isEmpty else { return ([], .infinity) }
+        let factor: Float = sign == .positive ? 1 : -1
+        let observed = rows.map { Self.windowSums(scores[$0].map { $0 * factor }, width: width) }
+        var random = SeededRandom(seed: seed &+ (sign == .positive ? 0 : 1))
+        var null: [Float] = []
+        null.reserveCapacity(observed.reduce(0) { $0 + $1.count })
+        for r in rows {
+            var shuffled = scores[r].map { $0 * factor }
+            random.shuffle(&shuffled)
+            null += Self.windowSums(shuffled, width: width)
+        }
+        let threshold = Self.threshold(observed: observed.joined().filter { $0 > 0 }, null: null, fdr: fdr)
+        guard threshold.isFinite else { return ([], threshold) }
+        var seqlets: [Seqlet] = []
+        for (r, sums) in zip(rows, observed) {
+            seqlets += extract(row: r, sums: sums, threshold: threshold, width: width, length: length, sign: sign)
+        }
+        return (seqlets, threshold)
     }
 
     /// Sums of `width` consecutive values starting at each column.

@@ -6,13 +6,17 @@
 /// `similarity` — added, aligned, into the cluster's running sum — or seeds a new one. Then `refinements` passes
 /// reassign every seqlet to the best of the clusters as they stood (a k-means step over alignments), clusters whose
 /// sums are alike at `mergeSimilarity` are merged, and clusters with fewer than `minSeqlets` members are dropped.
-/// Positive and negative seqlets are clustered separately.
+/// A last merge and reassignment follow, and then the size the data can support is enforced: a cluster must hold at
+/// least `minSeqlets` and at least `minFraction` of all clustered seqlets, both signs together (a cluster of 12
+/// among 5,000 is a chance alignment more often than a motif, whichever its sign). Positive and negative seqlets are clustered separately.
 public struct SeqletClustering: Sendable {
     public var similarity: Float = 0.6
     public var mergeSimilarity: Float = 0.8
     public var maxShift = 4
     public var minSeqlets = 10
     public var refinements = 2
+    /// Smallest share of all clustered seqlets (both signs) a cluster must hold.
+    public var minFraction = 0.01
 
     public init() {}
 
@@ -32,30 +36,39 @@ public struct SeqletClustering: Sendable {
         public var contribution: [Float]
         public var bases: [Float]
         public var coverage: [Float]
+        /// Aligned sums of the members' hypothetical contributions (empty when the data has none).
+        public var hypothetical: [Float]
         /// Columns of the frame: `span` (the longest seqlet) plus `maxShift` on each side.
         public let frame: Int
         public let span: Int
 
         /// An empty cluster.
-        init(sign: Seqlet.Sign, frame: Int, span: Int) {
+        init(sign: Seqlet.Sign, frame: Int, span: Int, hypothetical: Bool = false) {
             self.init(sign: sign, members: [], contribution: .init(repeating: 0, count: frame * 4),
                       bases: .init(repeating: 0, count: frame * 4), coverage: .init(repeating: 0, count: frame),
-                      frame: frame, span: span)
+                      hypothetical: hypothetical ? .init(repeating: 0, count: frame * 4) : [], frame: frame, span: span)
         }
 
-        init(sign: Seqlet.Sign, members: [Member], contribution: [Float], bases: [Float], coverage: [Float], frame: Int, span: Int) {
+        init(sign: Seqlet.Sign, members: [Member], contribution: [Float], bases: [Float], coverage: [Float],
+             hypothetical: [Float] = [], frame: Int, span: Int) {
             self.sign = sign
             self.members = members
             self.contribution = contribution
             self.bases = bases
             self.coverage = coverage
+            self.hypothetical = hypothetical
             self.frame = frame
             self.span = span
         }
     }
 
     public var description: String {
-        "aligned-cosine clustering: similarity=\(similarity) merge=\(mergeSimilarity) max_shift=\(maxShift) min_seqlets=\(minSeqlets)"
+        "aligned-cosine clustering: similarity=\(similarity) merge=\(mergeSimilarity) max_shift=\(maxShift) min_seqlets=\(minSeqlets) min_fraction=\(minFraction)"
+    }
+
+    /// The fewest members a cluster must have when `clustered` seqlets are clustered in all.
+    public func minimumSize(clustered: Int) -> Int {
+        max(minSeqlets, Int((minFraction * Double(clustered)).rounded(.up)))
     }
 
     public func cluster(_ seqlets: [Seqlet], in data: ExplainedWindows) -> [Cluster] {
@@ -70,12 +83,12 @@ public struct SeqletClustering: Sendable {
             // Seeding pass.
             var current: [Cluster] = []
             for i in indices {
-                let (c, b) = matrices[i]!
+                let (c, b, h) = matrices[i]!
                 if let best = best(c, among: current, span: span), best.similarity >= similarity {
-                    add(i, c, b, shift: best.shift, reverse: best.reverse, similarity: best.similarity, to: &current[best.cluster], span: span)
+                    add(i, c, b, h, shift: best.shift, reverse: best.reverse, similarity: best.similarity, to: &current[best.cluster], span: span)
                 } else {
-                    var cluster = Cluster(sign: sign, frame: frame, span: span)
-                    add(i, c, b, shift: 0, reverse: false, similarity: 1, to: &cluster, span: span)
+                    var cluster = Cluster(sign: sign, frame: frame, span: span, hypothetical: data.hypothetical != nil)
+                    add(i, c, b, h, shift: 0, reverse: false, similarity: 1, to: &cluster, span: span)
                     current.append(cluster)
                 }
             }
@@ -84,21 +97,25 @@ public struct SeqletClustering: Sendable {
                 current = withoutRedundantCores(current)
                 current = reassigned(indices, matrices, to: current, sign: sign, span: span)
             }
-            clusters += current.filter { $0.members.count >= minSeqlets }
+            // The same motif found twice after the last reassignment: merged, and every seqlet placed once more.
+            let least = minimumSize(clustered: seqlets.count)
+            current = withoutRedundantCores(merged(current, span: span).filter { $0.members.count >= max(2, least / 2) })
+            current = reassigned(indices, matrices, to: current, sign: sign, span: span)
+            clusters += current.filter { $0.members.count >= least }
                 .sorted { $0.members.count > $1.members.count }
         }
         return clusters
     }
 
     /// Every seqlet placed in the best of `clusters` (as they stand) at `similarity` or better; the others are left out.
-    private func reassigned(_ indices: [Int], _ matrices: [Int: ([Float], [Float])], to clusters: [Cluster],
+    private func reassigned(_ indices: [Int], _ matrices: [Int: ([Float], [Float], [Float])], to clusters: [Cluster],
                             sign: Seqlet.Sign, span: Int) -> [Cluster] {
         let frame = span + 2 * maxShift
-        var next = clusters.map { _ in Cluster(sign: sign, frame: frame, span: span) }
+        var next = clusters.map { Cluster(sign: sign, frame: frame, span: span, hypothetical: !$0.hypothetical.isEmpty) }
         for i in indices {
-            let (c, b) = matrices[i]!
+            let (c, b, h) = matrices[i]!
             if let best = best(c, among: clusters, span: span), best.similarity >= similarity {
-                add(i, c, b, shift: best.shift, reverse: best.reverse, similarity: best.similarity, to: &next[best.cluster], span: span)
+                add(i, c, b, h, shift: best.shift, reverse: best.reverse, similarity: best.similarity, to: &next[best.cluster], span: span)
             }
         }
         return next
@@ -117,19 +134,22 @@ public struct SeqletClustering: Sendable {
         return kept.map(\.0)
     }
 
-    /// A seqlet's contribution and one-hot matrices, `[span, 4]` column-major by position, zero past its end.
-    static func matrices(_ seqlet: Seqlet, data: ExplainedWindows, span: Int) -> ([Float], [Float]) {
+    /// A seqlet's contribution, one-hot and hypothetical matrices, `[span, 4]` column-major by position, zero past its
+    /// end (the hypothetical one empty when the data has none).
+    static func matrices(_ seqlet: Seqlet, data: ExplainedWindows, span: Int) -> ([Float], [Float], [Float]) {
         var contribution = [Float](repeating: 0, count: span * 4)
         var bases = [Float](repeating: 0, count: span * 4)
+        var hypothetical = [Float](repeating: 0, count: data.hypothetical == nil ? 0 : span * 4)
         let o = seqlet.row * 4 * data.length
         let factor: Float = seqlet.sign == .positive ? 1 : -1
         for (k, column) in (seqlet.start..<seqlet.end).enumerated() {
             for c in 0..<4 {
                 contribution[k * 4 + c] = factor * data.relevance[o + c * data.length + column]
                 bases[k * 4 + c] = data.oneHot[o + c * data.length + column]
+                if let h = data.hypothetical { hypothetical[k * 4 + c] = factor * h[o + c * data.length + column] }
             }
         }
-        return (contribution, bases)
+        return (contribution, bases, hypothetical)
     }
 
     /// Reverse complement of a `[n, 4]` matrix.
@@ -169,7 +189,7 @@ public struct SeqletClustering: Sendable {
         return best
     }
 
-    private func add(_ index: Int, _ contribution: [Float], _ bases: [Float], shift: Int, reverse: Bool,
+    private func add(_ index: Int, _ contribution: [Float], _ bases: [Float], _ hypothetical: [Float], shift: Int, reverse: Bool,
                      similarity: Float, to cluster: inout Cluster, span: Int) {
         let c = reverse ? Self.reverseComplement(contribution) : contribution
         let b = reverse ? Self.reverseComplement(bases) : bases
@@ -177,6 +197,10 @@ public struct SeqletClustering: Sendable {
         for k in 0..<(span * 4) {
             cluster.contribution[offset * 4 + k] += c[k]
             cluster.bases[offset * 4 + k] += b[k]
+        }
+        if !cluster.hypothetical.isEmpty, !hypothetical.isEmpty {
+            let h = reverse ? Self.reverseComplement(hypothetical) : hypothetical
+            for k in 0..<(span * 4) { cluster.hypothetical[offset * 4 + k] += h[k] }
         }
         for k in 0..<span where b[k * 4..<(k * 4 + 4)].contains(1) { cluster.coverage[offset + k] += 1 }
         cluster.members.append(Member(seqlet: index, shift: shift, reverse: reverse, similarity: similarity))

@@ -8,12 +8,20 @@ public struct ExplainArrays: Sendable {
     public var oneHot: String
     public var relevance: String
     public var windows: String
+    /// hypothetical.npz, when the run wrote it (CWMs are then built from it).
+    public var hypothetical: String?
+    /// The explain run's manifest.json, when there is one (the report names the model, genome, regions and method).
+    public var manifest: String?
 
     /// The files of a finished explain output folder.
     public init(folder: String) {
         oneHot = PathName.join(folder, "ohe.npz")
         relevance = PathName.join(folder, "attr.npz")
         windows = PathName.join(folder, "windows.bed")
+        let hypothetical = PathName.join(folder, "hypothetical.npz")
+        self.hypothetical = FileManager.default.fileExists(atPath: hypothetical) ? hypothetical : nil
+        let manifest = PathName.join(folder, "manifest.json")
+        self.manifest = FileManager.default.fileExists(atPath: manifest) ? manifest : nil
     }
 
     /// The arrays an explain job has staged in `folder` and not yet committed.
@@ -21,6 +29,7 @@ public struct ExplainArrays: Sendable {
         oneHot = folder.staged("ohe.npz")!
         relevance = folder.staged("attr.npz")!
         windows = folder.staged("windows.bed")!
+        hypothetical = folder.staged("hypothetical.npz")
     }
 
     /// The arrays and windows, checked against each other.
@@ -35,8 +44,55 @@ public struct ExplainArrays: Sendable {
         guard oneHotArray.shape[0] == rows.count else {
             throw PipelineError.data("'\(windows)' has \(rows.count) rows but the arrays \(oneHotArray.shape[0])")
         }
+        var hypothetical: [Float]?
+        if let path = self.hypothetical {
+            let array = try NPZReader.read(path: path)
+            guard array.shape == oneHotArray.shape else {
+                throw PipelineError.data("'\(path)' \(array.shape) does not match '\(oneHot)' \(oneHotArray.shape)")
+            }
+            hypothetical = array.values
+        }
         return try ExplainedWindows(length: oneHotArray.shape[2], oneHot: oneHotArray.values, relevance: relevanceArray.values,
-                                    places: rows.map { .init(contig: $0.contig, start: $0.start, end: $0.end, name: $0.name, strand: $0.strand) })
+                                    places: rows.map { .init(contig: $0.contig, start: $0.start, end: $0.end, name: $0.name, strand: $0.strand) },
+                                    hypothetical: hypothetical)
+    }
+
+    /// What was explained, for the report: from the explain manifest's parameters and inputs.
+    public func source() -> [(String, String)] {
+        guard let manifest, let data = FileManager.default.contents(atPath: manifest),
+              let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let parameters = document["parameters"] as? [String: Any] else { return [] }
+        return Self.source(parameters: parameters, inputs: ((document["inputs_md5"] as? [String: Any]) ?? [:]).keys.sorted())
+    }
+
+    /// Model, genome (or sequences), regions and method named from an explain run's parameters and input files (file
+    /// names without their folders).
+    public static func source(parameters: [String: Any], inputs: [String]) -> [(String, String)] {
+        // File names only: the same job reached through other paths (a shard, a workflow) writes the same report.
+        let name = { (path: String) in (path as NSString).lastPathComponent }
+        var rows: [(String, String)] = []
+        let model = parameters["model"] as? String
+        if let model { rows.append(("model", name(model))) }
+        let regionsFile = parameters["regions_file"] as? String
+        let read = inputs.filter { $0 != model && $0 != regionsFile && !$0.hasSuffix(".meme") }
+        if !read.isEmpty { rows.append(("genome / sequences", read.map(name).joined(separator: ", "))) }
+        var regions = (parameters["regions"] as? [String]) ?? []
+        if let regionsFile { regions.append(name(regionsFile)) }
+        let window = parameters["window"].map { "\($0)" }, step = parameters["step"].map { "\($0)" }
+        rows.append(("regions", (regions.isEmpty ? "every window of the input" : regions.joined(separator: ", "))
+                     + (window.map { "; windows of \($0) bp" } ?? "") + (step.map { " every \($0) bp" } ?? "")))
+        if let method = parameters["method"] as? String {
+            var text = method
+            if method == "lrp" {
+                let prune = (parameters["prune"] as? Double) ?? (parameters["prune"] as? String).flatMap(Double.init) ?? 0
+                let variant = (parameters["plrp"] as? String) == "m" ? "M" : "λ"
+                text = prune > 0 ? "PLRP-\(variant) p = \(prune)" : "LRP"
+                if let composite = parameters["composite"] { text += " (\(composite))" }
+            }
+            if let target = parameters["target"] { text += ", target \(target)" }
+            rows.append(("method", text))
+        }
+        return rows
     }
 }
 
@@ -54,6 +110,13 @@ public struct MotifsJob: Sendable {
     /// Cosine similarity for a seqlet to join a motif.
     public var similarity: Float = 0.6
     public var minSeqlets = 10
+    /// Smallest share of a sign's clustered seqlets a motif must hold.
+    public var minFraction = 0.01
+    /// Least information content of a reported motif: bits over the trimmed PFM, and bits per column over its best 8 consecutive columns.
+    public var minBits = 4.0
+    public var minCoreBits = 0.95
+    /// Which windows negative seqlets are called in.
+    public var negatives = SeqletCaller.NegativeRule.whereOutputIsOn
     /// Strongest seqlets of each sign clustered (all are written).
     public var maxSeqlets = 5000
     /// q-value below which a database match is reported.
@@ -68,6 +131,9 @@ public struct MotifsJob: Sendable {
         if !(fdr > 0 && fdr < 1) || !(matchQ > 0 && matchQ <= 1) { throw PipelineError.usage("--fdr and --match-q must be in (0, 1)") }
         if !(similarity > 0 && similarity <= 1) { throw PipelineError.usage("--similarity must be in (0, 1]") }
         if minSeqlets < 1 || maxSeqlets < 1 { throw PipelineError.usage("--min-seqlets and --max-seqlets must be at least 1") }
+        if !(minFraction >= 0 && minFraction < 1) || !(minBits >= 0) || !(minCoreBits >= 0 && minCoreBits <= 2) {
+            throw PipelineError.usage("--min-fraction must be in [0, 1), --min-bits not negative and --min-core-bits in [0, 2]")
+        }
     }
 
     /// The discovery these settings describe.
@@ -77,8 +143,12 @@ public struct MotifsJob: Sendable {
         discovery.caller.flank = flank
         discovery.caller.fdr = fdr
         discovery.caller.seed = seed
+        discovery.caller.negatives = negatives
         discovery.clustering.similarity = similarity
         discovery.clustering.minSeqlets = minSeqlets
+        discovery.clustering.minFraction = minFraction
+        discovery.minBits = minBits
+        discovery.minCoreBits = minCoreBits
         discovery.maxClustered = maxSeqlets
         discovery.matchQ = matchQ
         return discovery
@@ -95,27 +165,32 @@ public struct MotifsJob: Sendable {
             discovery.caller.description,
             "thresholds: " + [Seqlet.Sign.positive, .negative].map { "\($0.rawValue)=\(result.thresholds[$0].map { "\($0)" } ?? "none")" }.joined(separator: " "),
             discovery.clustering.description,
+            discovery.description,
+            "sites: \(result.seqlets.count) seqlets after merging \(result.merged) sightings in overlapping windows (\(result.conflicts) sign conflicts resolved by the aggregated track); \(result.lowInformation) low-information clusters dropped",
         ]
         return FoundMotifs(data: data, result: result, database: motifs, header: header, seconds: Date().timeIntervalSince(started))
     }
 
-    /// Stages seqlets.bed, instances.bed, motifs.meme, cwms.tsv, matches.tsv and report.html in `folder`.
-    public func stage(_ found: FoundMotifs, into folder: OutputDirectory) throws {
+    /// Stages seqlets.bed, instances.bed, motifs.meme, cwms.tsv, matches.tsv and report.html in `folder`; `source`
+    /// names what was explained at the top of the report.
+    public func stage(_ found: FoundMotifs, into folder: OutputDirectory, source: [(String, String)] = []) throws {
         let (result, data, header, database) = (found.result, found.data, found.header, found.database ?? [])
         try TextFile.write(MotifOutputs.seqletsBED(result, data: data, header: header), to: folder.stage("seqlets.bed"))
         try TextFile.write(MotifOutputs.instancesBED(result, data: data, header: header), to: folder.stage("instances.bed"))
         try TextFile.write(MEMEFile.format(result.motifs.map(\.pfm), comments: header), to: folder.stage("motifs.meme"))
         try TextFile.write(MotifOutputs.cwmsTSV(result), to: folder.stage("cwms.tsv"))
         try TextFile.write(MotifOutputs.matchesTSV(result, database: database), to: folder.stage("matches.tsv"))
-        try TextFile.write(MotifReport.html(result, data: data, database: database, header: header), to: folder.stage("report.html"))
+        try TextFile.write(MotifReport.html(result, data: data, database: database, header: header, source: source), to: folder.stage("report.html"))
     }
 
-    /// Finds motifs in `arrays` and stages every motif output in `folder`; the caller writes the manifest.
-    public func run(from arrays: ExplainArrays, into folder: OutputDirectory) throws -> MotifsReport {
+    /// Finds motifs in `arrays` and stages every motif output in `folder`; the caller writes the manifest. `source`
+    /// (what was explained) defaults to what the arrays' explain manifest says.
+    public func run(from arrays: ExplainArrays, into folder: OutputDirectory, source: [(String, String)]? = nil) throws -> MotifsReport {
         let started = Date()
         let found = try find(in: try arrays.load())
-        try stage(found, into: folder)
-        return report(found, inputs: [arrays.oneHot, arrays.relevance, arrays.windows], seconds: Date().timeIntervalSince(started))
+        try stage(found, into: folder, source: source ?? arrays.source())
+        return report(found, inputs: [arrays.oneHot, arrays.relevance, arrays.windows] + (arrays.hypothetical.map { [$0] } ?? []),
+                      seconds: Date().timeIntervalSince(started))
     }
 
     /// What the job found, for a manifest and summary line.
@@ -124,8 +199,10 @@ public struct MotifsJob: Sendable {
         return MotifsReport(
             parameters: ["database": database == nil ? NSNull() : database!, "seqlet_window": seqletWindow,
                          "flank": flank, "fdr": fdr, "similarity": similarity, "min_seqlets": minSeqlets,
+                         "min_fraction": minFraction, "min_bits": minBits, "min_core_bits": minCoreBits, "negatives": negatives.rawValue,
                          "max_seqlets": maxSeqlets, "match_q": matchQ, "seed": seed],
-            results: ["windows": found.data.count, "seqlets": result.seqlets.count, "motifs": result.motifs.count,
+            results: ["windows": found.data.count, "seqlets": result.seqlets.count, "merged_sightings": result.merged,
+                      "sign_conflicts": result.conflicts, "motifs": result.motifs.count,
                       "significant_matches": result.matches.reduce(0) { $0 + $1.count }],
             inputs: inputs + (database.map { [$0] } ?? []),
             seconds: seconds,

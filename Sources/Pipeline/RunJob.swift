@@ -61,7 +61,8 @@ public struct RunJob {
         manifest.timings = ["explain": explained.seconds]
         var found: MotifsReport?
         if explain.shard == nil {
-            let report = try motifs.run(from: ExplainArrays(staged: folder), into: folder)
+            let report = try motifs.run(from: ExplainArrays(staged: folder), into: folder,
+                                        source: ExplainArrays.source(parameters: explained.parameters, inputs: inputs))
             manifest.parameters["motifs"] = report.parameters
             manifest.results["motifs"] = report.results
             manifest.timings["motifs"] = report.seconds

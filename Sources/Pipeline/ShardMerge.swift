@@ -90,7 +90,8 @@ public struct ShardMerge {
         manifest.results = ["windows": rows.count, "rows": attributions.rows]
         var summary = "merged \(shards.count) shards, \(rows.count) windows"
         if let motifs {
-            let report = try motifs.run(from: ExplainArrays(staged: folder), into: folder)
+            // The report names what was explained from the first shard's manifest, as a single run's does.
+            let report = try motifs.run(from: ExplainArrays(staged: folder), into: folder, source: ExplainArrays(folder: first.folder).source())
             manifest.parameters["motifs"] = report.parameters
             manifest.results["motifs"] = report.results
             if let database = motifs.database { try manifest.addInput(database) }

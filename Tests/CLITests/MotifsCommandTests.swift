@@ -73,10 +73,23 @@ final class MotifsCommandTests: XCTestCase {
             .filter { !$0.hasPrefix("#") }
         XCTAssertEqual(instances.count, meme.components(separatedBy: "nsites= ").dropFirst()
             .reduce(0) { $0 + Int($1.prefix { $0.isNumber })! })
-        // A self-contained page: inline SVG, nothing fetched.
+        // Windows every 150 bp of 300 see sites twice; each is one seqlet: no two cores of one sign overlap.
+        XCTAssertTrue(seqlets.contains { $0.hasPrefix("# sites:") })
+        for sign in ["pos", "neg"] {
+            let cores = rows.filter { $0[3].hasPrefix(sign + "|") }.map { (Int($0[6])!, Int($0[7])!) }.sorted { $0.0 < $1.0 }
+            for (a, b) in zip(cores, cores.dropFirst()) { XCTAssertLessThanOrEqual(a.1, b.0, "\(sign) cores \(a) and \(b) overlap") }
+        }
+        // A self-contained page: inline SVG, nothing fetched; what was explained, and a summary linking every motif.
         let html = try String(contentsOfFile: folder.file("m/report.html"), encoding: .utf8)
         XCTAssertTrue(html.contains("<svg"))
         XCTAssertFalse(html.contains("src=") || html.contains("href=\"http") || html.contains("<script"))
+        XCTAssertTrue(html.contains("<table id=\"source\">") && html.contains("default.safetensors") && html.contains("PLRP-λ p = 0.5"))
+        XCTAssertTrue(html.contains("<table id=\"summary\">"))
+        let ids = meme.split(separator: "\n").filter { $0.hasPrefix("MOTIF ") }.map { $0.split(separator: " ")[1] }
+        XCTAssertFalse(ids.isEmpty)
+        for id in ids {
+            XCTAssertTrue(html.contains("<td><a href=\"#\(id)\">\(id)</a></td>") && html.contains("<h3 id=\"\(id)\">"), String(id))
+        }
     }
 
     func testBadInputGivesOneClearError() throws {
@@ -93,6 +106,20 @@ final class MotifsCommandTests: XCTestCase {
             (["motifs", "--input", folder.file("not_explain"), "-o", folder.file("o3")], "has no windows.bed"),
             (["motifs", "--input", folder.file("missing"), "-o", folder.file("o4")], "is not a folder"),
         ]
+        // Out-of-range motif rules are usage errors (exit 2), before anything is read.
+        let usage: [([String], String)] = [
+            (["motifs", "--input", folder.file("not_explain"), "--negatives", "sometimes", "-o", folder.file("o5")],
+             "--negatives must be one of output-on, everywhere, none"),
+            (["motifs", "--input", folder.file("not_explain"), "--min-core-bits", "3", "-o", folder.file("o6")], "--min-core-bits in [0, 2]"),
+            (["motifs", "--input", folder.file("not_explain"), "--min-fraction", "1", "-o", folder.file("o7")], "--min-fraction must be in [0, 1)"),
+        ]
+        for (arguments, message) in usage {
+            let run = try plrp(arguments)
+            XCTAssertEqual(run.status, 2, arguments.joined(separator: " "))
+            XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
+            XCTAssertTrue(run.stderr.hasPrefix("plrp: error: ") && run.stderr.contains(message), run.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: arguments.last!), "no output left behind")
+        }
         for (arguments, message) in cases {
             let run = try plrp(arguments)
             XCTAssertEqual(run.status, 1, arguments.joined(separator: " "))

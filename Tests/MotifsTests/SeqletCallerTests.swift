@@ -40,7 +40,9 @@ final class SeqletCallerTests: XCTestCase {
 
     func testFindsThePlantedBlocksAndLittleElse() throws {
         let (windows, planted) = try data()
-        let result = SeqletCaller().call(windows)
+        var caller = SeqletCaller()
+        caller.negatives = .everywhere
+        let result = caller.call(windows)
         for (row, start) in planted {
             let sign: Seqlet.Sign = row == 3 ? .negative : .positive
             let hits = result.seqlets.filter { $0.row == row && $0.sign == sign && $0.coreStart < start + 10 && start < $0.coreEnd }
@@ -71,6 +73,35 @@ final class SeqletCallerTests: XCTestCase {
                                         places: [.init(contig: "a", start: 0, end: 50, name: "a", strand: "+"),
                                                  .init(contig: "b", start: 0, end: 50, name: "b", strand: "+")])
         XCTAssertTrue(SeqletCaller().call(zero).seqlets.isEmpty)
+    }
+
+    func testNegativeSeqletsOnlyWhereTheOutputIsOn() throws {
+        // Row 3's negative block has no positive seqlet beside it: the output is off there, so nothing is called.
+        let (windows, planted) = try data()
+        let off = SeqletCaller().call(windows)
+        XCTAssertFalse(off.seqlets.contains { $0.row == 3 }, "\(off.seqlets.filter { $0.row == 3 })")
+        XCTAssertTrue(off.seqlets.allSatisfy { $0.sign == .positive || planted[$0.row] != nil })
+        // The same negative block beside a positive one is called.
+        let length = windows.length
+        var relevance = windows.relevance
+        let r = 3, o = r * 4 * length, start = planted[r]!
+        let positive = start < 45 ? 80 : 0  // clear of the negative block
+        for i in positive..<(positive + 10) {
+            let base = windows.base(row: r, column: i)!
+            relevance[o + base * length + i] = 3
+        }
+        let on = try ExplainedWindows(length: length, oneHot: windows.oneHot, relevance: relevance, places: windows.places)
+        XCTAssertGreaterThan(on.baseScores(row: r).reduce(0, +), 0)
+        let result = SeqletCaller().call(on)
+        XCTAssertTrue(result.seqlets.contains { $0.row == r && $0.sign == .positive && $0.coreStart < positive + 10 && positive < $0.coreEnd })
+        XCTAssertEqual(result.seqlets.filter { $0.row == r && $0.sign == .negative && $0.coreStart < start + 10 && start < $0.coreEnd }.count, 1)
+        var none = SeqletCaller()
+        none.negatives = .none
+        XCTAssertTrue(none.call(on).seqlets.allSatisfy { $0.sign == .positive })
+        // One per-base vector is one row.
+        let track = on.baseScores(row: r)
+        XCTAssertEqual(SeqletCaller().call(track: track).seqlets.filter { $0.sign == .positive }.map(\.coreStart),
+                       SeqletCaller().call(scores: [track], length: length).seqlets.filter { $0.sign == .positive }.map(\.coreStart))
     }
 
     func testWindowSumsMatchABruteForceSum() {

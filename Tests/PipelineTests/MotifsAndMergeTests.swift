@@ -10,14 +10,18 @@ final class MotifsAndMergeTests: XCTestCase {
                            "windows.bed"] + motifFiles
 
     func testMotifsFromMemoryAreTheRunsMotifFiles() throws {
-        let (rows, _) = try Explainer(Shipped.explainJob(), diagnostics: .silent).collect()
+        let (rows, explained) = try Explainer(Shipped.explainJob(), diagnostics: .silent).collect()
         let job = MotifsJob(database: Shipped.database)
         let found = try job.find(in: try rows.explainedWindows())
         XCTAssertFalse(found.result.seqlets.isEmpty)
         XCTAssertFalse(found.motifs.isEmpty)
         let folder = TemporaryFolder()
         let out = try OutputDirectory(path: folder.file("motifs"))
-        try job.stage(found, into: out)
+        // The report names what was explained, as the run's does.
+        let source = ExplainArrays.source(parameters: explained.parameters, inputs: Shipped.runJob().inputs)
+        XCTAssertEqual(source.map(\.0), ["model", "genome / sequences", "regions", "method"])
+        XCTAssertEqual(source.last?.1, "PLRP-λ p = 0.5 (epsilon_plus), target default")
+        try job.stage(found, into: out, source: source)
         try out.commit()
         for file in Self.motifFiles {
             XCTAssertEqual(try fileBytes(folder.file("motifs/\(file)")), try fileBytes(PathName.join(Shipped.runFolder, file)), file)

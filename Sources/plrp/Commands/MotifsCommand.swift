@@ -12,12 +12,17 @@ struct MotifsCommand: ParsableCommand {
         abstract: "Seqlets, motifs and database matches from a plrp explain output folder.",
         usage: "plrp motifs --input <dir> -o <dir> [<options>]",
         discussion: """
-        Reads DIR/ohe.npz, DIR/attr.npz and DIR/windows.bed. Seqlets are called on per-base relevance (channel sums), \
-        positive and negative separately, by a windowed-FDR test against a within-row permutation null; clustered \
-        into motifs by aligned cosine similarity of their contributions on both strands; each motif's PFM and CWM \
-        are trimmed to the informative core and compared with --database (MEME) by column Pearson correlation, with \
-        p-values against random database columns and Benjamini–Hochberg q-values. Writes seqlets.bed, motifs.meme (PFMs), cwms.tsv, \
-        matches.tsv, instances.bed, report.html and manifest.json into the output folder.
+        Reads DIR/ohe.npz, DIR/attr.npz and DIR/windows.bed (and DIR/hypothetical.npz when present: CWMs are then \
+        means of hypothetical contributions, as TF-MoDISco's). Seqlets are called on per-base relevance (channel \
+        sums) by a windowed-FDR test against a within-row permutation null; negative ones only in windows where the \
+        output is on (a positive seqlet and a positive relevance sum; --negatives). A site seen in several \
+        overlapping windows of one contig is one seqlet (a sign conflict is resolved by the mean track). Seqlets are \
+        clustered into motifs by aligned cosine similarity of their contributions on both strands; clusters that are \
+        the same motif are merged, those under max(--min-seqlets, --min-fraction of all clustered seqlets) or under \
+        --min-bits (in all) or --min-core-bits (per column over its best 8 consecutive columns) of information are dropped; motifs are sorted by seqlets. Each motif's PFM and CWM are trimmed to \
+        the informative core and compared with --database (MEME) by column Pearson correlation, with p-values \
+        against random database columns and Benjamini–Hochberg q-values. Writes seqlets.bed, motifs.meme (PFMs), \
+        cwms.tsv, matches.tsv, instances.bed, report.html and manifest.json into the output folder.
         """)
 
     @Option(help: "A plrp explain output folder.")
@@ -44,6 +49,18 @@ struct MotifsCommand: ParsableCommand {
     @Option(help: "Fewest seqlets a motif must have.")
     var minSeqlets: Int = 10
 
+    @Option(help: "Smallest share of a sign's clustered seqlets a motif must hold.")
+    var minFraction: Double = 0.01
+
+    @Option(help: "Least information content of a motif's PFM, in bits summed over its columns.")
+    var minBits: Double = 4
+
+    @Option(help: "Least mean information content per column over a motif's 8 most informative consecutive columns, in bits.")
+    var minCoreBits: Double = 0.95
+
+    @Option(help: "Where negative seqlets are called: output-on (windows with a positive seqlet and a positive relevance sum), everywhere, none.")
+    var negatives: String = SeqletCaller.NegativeRule.whereOutputIsOn.rawValue
+
     @Option(help: "Strongest seqlets of each sign clustered (all are written).")
     var maxSeqlets: Int = 5000
 
@@ -57,6 +74,9 @@ struct MotifsCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
+        guard SeqletCaller.NegativeRule(rawValue: negatives) != nil else {
+            throw ValidationError("--negatives must be one of " + SeqletCaller.NegativeRule.allCases.map(\.rawValue).joined(separator: ", "))
+        }
         do {
             try job.validate()
         } catch let error as PipelineError {
@@ -72,6 +92,10 @@ struct MotifsCommand: ParsableCommand {
         job.fdr = fdr
         job.similarity = similarity
         job.minSeqlets = minSeqlets
+        job.minFraction = minFraction
+        job.minBits = minBits
+        job.minCoreBits = minCoreBits
+        job.negatives = SeqletCaller.NegativeRule(rawValue: negatives) ?? .whereOutputIsOn
         job.maxSeqlets = maxSeqlets
         job.matchQ = matchQ
         job.seed = seed

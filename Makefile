@@ -37,7 +37,9 @@ test: deps $(SNAKEMAKE)
 	  cat .build/test.log; scripts/test_summary.sh .build/test.log; exit $$status
 
 # A real single-node SLURM cluster (Debian's slurm-wlm and munge, started in a temporary folder and stopped at the end)
-# running pipelines/ through Snakemake's SLURM executor plugin; not part of `make test`. As root.
+# running pipelines/ through Snakemake's SLURM executor plugin; not part of `make test`. As root. The job-step plugin
+# is held at 0.6.0: 0.6.1 clears every SLURM_* variable before the job's srun, SLURM_CONF included, and the test
+# cluster's slurm.conf is not in /etc/slurm.
 SNAKEMAKE_CLUSTER := .venv-cluster/bin/snakemake
 $(SNAKEMAKE_CLUSTER):
 	python3 -m venv .venv-cluster

@@ -6,7 +6,7 @@
 #      and the result is again byte for byte the single run's.
 # Every daemon it starts is stopped, and the folder removed, on every exit (success, failure, Ctrl-C). Needs root
 # (slurmd) and what `make test-cluster` installs: slurm-wlm and munge from Debian, .venv-cluster, the release plrp.
-set -euo pipefail
+set -Eeuo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SNAKEMAKE=${SNAKEMAKE:-$REPO/.venv-cluster/bin/snakemake}
@@ -30,7 +30,7 @@ fail() {
 # cluster, then remove the folder; the last line is PASS or FAIL.
 cleanup() {
     local status=$?
-    trap - EXIT INT TERM
+    trap - EXIT INT TERM ERR
     set +e
     if [ -n "$SNAKEMAKE_PID" ] && kill -0 "$SNAKEMAKE_PID" 2> /dev/null; then
         cluster_cancel_jobs
@@ -57,6 +57,8 @@ cleanup() {
     exit "$status"
 }
 trap cleanup EXIT
+# A command failing under set -e names itself in the FAIL line.
+trap 'FAILURE=${FAILURE:-"line $LINENO: \`$BASH_COMMAND\` exited with status $?"}' ERR
 trap 'FAILURE="interrupted"; exit 130' INT
 trap 'FAILURE="terminated"; exit 143' TERM
 
@@ -250,8 +252,9 @@ missing=()
 for ((i = 1; i <= SHARDS; i++)); do
     [ -e "$WORK/run2/shards/$i/manifest.json" ] || missing+=("rule_shard_wildcards_$i")
 done
-left=$(ls -A "$WORK/run2/shards/$shard" 2> /dev/null | tr '\n' ' ')
+left=$(ls -A "$WORK/run2/shards/$shard" 2> /dev/null | tr '\n' ' ' || true)   # plrp removes a folder it made
 echo "  the cancelled shard's folder holds ${left:-nothing}; to redo: ${missing[*]}"
+grep -q manifest.json <<< "$left" && fail "the cancelled shard's folder holds a manifest.json"
 
 start=$SECONDS
 snakemake_start "$WORK/run2" "$WORK/rerun.log"
@@ -263,6 +266,9 @@ print_jobs "$jobs"
 expect_jobs "$jobs" "${missing[@]}" rule_merge
 resubmitted=$(awk -F'|' -v c="rule_shard_wildcards_$shard" '$2 == c {print $1}' <<< "$jobs")
 [ -n "$resubmitted" ] && [ "$resubmitted" != "$victim" ] || fail "shard $shard was not resubmitted"
+# A killed plrp may leave its hidden .NAME.partial-PID files; the next run in that folder removes them.
+stale=$(find "$WORK/run2" -name '.*.partial-*' | tr '\n' ' ')
+[ -z "$stale" ] || fail "partial files left after the rerun: $stale"
 compare_with_single "$WORK/run2"
 
 PASSED="SLURM: $SHARDS shards merged equal a single run; job $victim (shard $shard) cancelled, resubmitted as job $resubmitted by the rerun, result unchanged"

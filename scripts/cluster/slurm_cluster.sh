@@ -1,14 +1,16 @@
 # A throwaway single-node SLURM cluster in one folder: munged, slurmctld and slurmd started directly (no systemd, no
 # /etc/slurm, no /etc/munge), on free ports, with a munge key made for the run. Source this file, then
 #   cluster_start DIR    # DIR must exist, be empty, and be reachable by all (munged checks the socket's folders);
-#                        # exports SLURM_CONF
+#                        # exports SLURM_CONF; sets CLUSTER_NODE, CLUSTER_CPUS and CLUSTER_PARTITION
 #   cluster_stop         # cancels every job, stops the daemons it started, waits for them; safe to call twice
-# Daemons run in their own sessions (setsid), so a Ctrl-C reaches the caller, whose trap calls cluster_stop.
+# Daemons run in their own sessions (setsid): a Ctrl-C reaches only the caller, whose trap calls cluster_stop.
 
 CLUSTER_DIR=""
 CLUSTER_PIDS=()            # munged, slurmctld, slurmd, in start order
 CLUSTER_PARTITION=plrptest
 CLUSTER_NAME=plrptest
+CLUSTER_NODE=""
+CLUSTER_CPUS=""
 
 cluster_log() { printf '%s\n' "$*" >&2; }
 
@@ -108,10 +110,10 @@ EOF
         tail -5 "$d/log/slurmctld.log" "$d/log/slurmd.log" "$d/log/slurmctld.out" "$d/log/slurmd.out" >&2 2> /dev/null
         return 1
     fi
-    local memory cpus
-    cpus=$(sed -n 's/.* CPUs=\([0-9]*\).*/\1/p' <<< "$node")
+    local memory
+    CLUSTER_CPUS=$(sed -n 's/.* CPUs=\([0-9]*\).*/\1/p' <<< "$node")
     memory=$(sed -n 's/.* RealMemory=\([0-9]*\).*/\1/p' <<< "$node")
-    echo "SLURM $(sinfo -V | awk '{print $2}') cluster $CLUSTER_NAME up: node $CLUSTER_NODE ($cpus CPUs, $memory MB)," \
+    echo "SLURM $(sinfo -V | awk '{print $2}') cluster $CLUSTER_NAME up: node $CLUSTER_NODE ($CLUSTER_CPUS CPUs, $memory MB)," \
         "partition $CLUSTER_PARTITION; munged, slurmctld, slurmd = PIDs ${CLUSTER_PIDS[*]}; in $d"
 }
 

@@ -74,33 +74,33 @@ chmod 755 "$WORK"
 mkdir "$WORK/cluster" "$WORK/work"
 cluster_start "$WORK/cluster" || fail "the SLURM cluster did not start"
 
-# The shipped workflow's own defaults (config.yaml) for region, step and prune; inputs as absolute paths, because
-# snakemake runs in $WORK/work so that its .snakemake/ folder stays there.
+# The workflow runs on config.yaml's own region, step and prune; the single run reads them from there. Input paths
+# are given absolute, because snakemake runs in $WORK/work so that its .snakemake/ folder stays there.
 mapfile -t DEFAULTS < <("$PYTHON" - "$REPO/pipelines/config.yaml" << 'EOF'
 import sys, yaml
 c = yaml.safe_load(open(sys.argv[1]))
 regions = c["regions"] if isinstance(c["regions"], list) else [c["regions"]]
-print(c["step"]); print(c["prune"]); print(",".join(regions))
+if any(str(r).endswith(".bed") for r in regions):
+    sys.exit("pipelines/config.yaml: the cluster test expects regions, not a BED file")
+print(c["step"]); print(c["prune"])
 for r in regions: print(r)
 EOF
 )
-STEP=${DEFAULTS[0]} PRUNE=${DEFAULTS[1]} REGIONS_LIST=${DEFAULTS[2]}
+[ "${#DEFAULTS[@]}" -ge 3 ] || fail "could not read step, prune and regions from pipelines/config.yaml"
+STEP=${DEFAULTS[0]} PRUNE=${DEFAULTS[1]}
 REGION_ARGS=()
-for region in "${DEFAULTS[@]:3}"; do REGION_ARGS+=(--region "$region"); done
-[ "${#REGION_ARGS[@]}" -ge 2 ] || fail "no regions in pipelines/config.yaml"
+for region in "${DEFAULTS[@]:2}"; do REGION_ARGS+=(--region "$region"); done
 FASTA=$REPO/data/genome/dm3_chr2R.fa.gz
 MODEL=$REPO/data/models/default.safetensors
 DATABASE=$REPO/data/motifs/JASPAR2026_CORE_insects.meme
-CONFIG=("shards=$SHARDS" "plrp=$PLRP" "fasta=$FASTA" "model=$MODEL" "database=$DATABASE" "step=$STEP" "prune=$PRUNE")
-# One region is one config value; several are a list (snakemake's --config parses YAML values).
-if [ "${#REGION_ARGS[@]}" = 2 ]; then CONFIG+=("regions=${DEFAULTS[3]}"); else CONFIG+=("regions=[${REGIONS_LIST}]"); fi
+CONFIG=("shards=$SHARDS" "plrp=$PLRP" "fasta=$FASTA" "model=$MODEL" "database=$DATABASE")
 
 # The shipped SLURM profile, pointed at this cluster: its partition, jobs that fit a 2-CPU node, squeue for job states
 # (no slurmdbd, so no sacct), status checks every few seconds, and no automatic retry, so that a cancelled job fails
 # the run and the rerun is what resubmits it.
 mkdir "$WORK/profile"
 "$PYTHON" - "$REPO/pipelines/profiles/slurm/config.yaml" "$WORK/profile/config.yaml" "$CLUSTER_PARTITION" \
-    "$(nproc)" << 'EOF'
+    "$CLUSTER_CPUS" << 'EOF'
 import sys, yaml
 source, target, partition, cpus = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 p = yaml.safe_load(open(source))
@@ -224,7 +224,7 @@ victim="" victim_pid="" deadline=$((SECONDS + 300))
 while [ -z "$victim" ]; do
     ((SECONDS < deadline)) || fail "no shard's plrp was seen running within 300 s"
     kill -0 "$SNAKEMAKE_PID" 2> /dev/null || fail "snakemake ended before a shard could be cancelled"
-    for victim_pid in $(pgrep -f -- "--shard [0-9]+/$SHARDS .*-o $WORK/run2/shards/" || true); do
+    for victim_pid in $(pgrep -f -- "^$PLRP run .*--shard [0-9]+/$SHARDS .*-o $WORK/run2/shards/" || true); do
         victim=$(tr '\0' '\n' < "/proc/$victim_pid/environ" 2> /dev/null | sed -n 's/^SLURM_JOB_ID=//p')
         [ -n "$victim" ] && break
     done

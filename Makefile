@@ -4,7 +4,7 @@ DEBS := libhts-dev zlib1g-dev libdeflate-dev libopenblas-dev libbigwig-dev samto
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PLRP := .build/release/plrp
 
-.PHONY: sanitize-address sanitize-thread deps build run test bench fuzz sanitize clean
+.PHONY: sanitize-address sanitize-thread deps build run test test-cluster bench fuzz sanitize clean
 
 # Installs only what is missing, so repeated runs cost a dpkg query each.
 deps:
@@ -35,6 +35,20 @@ test: deps $(SNAKEMAKE)
 	$(SWIFT) build --build-tests
 	@$(SWIFT) test --skip-build > .build/test.log 2>&1; status=$$?; \
 	  cat .build/test.log; scripts/test_summary.sh .build/test.log; exit $$status
+
+# A real single-node SLURM cluster (Debian's slurm-wlm and munge, started in a temporary folder and stopped at the end)
+# running pipelines/ through Snakemake's SLURM executor plugin; not part of `make test`. As root. The job-step plugin
+# is held at 0.6.0: 0.6.1 clears every SLURM_* variable before the job's srun, SLURM_CONF included, and the test
+# cluster's slurm.conf is not in /etc/slurm.
+SNAKEMAKE_CLUSTER := .venv-cluster/bin/snakemake
+$(SNAKEMAKE_CLUSTER):
+	python3 -m venv .venv-cluster
+	.venv-cluster/bin/pip install -q snakemake==9.27.1 snakemake-executor-plugin-slurm==2.8.0 \
+	  snakemake-executor-plugin-slurm-jobstep==0.6.0
+
+test-cluster: build $(SNAKEMAKE_CLUSTER)
+	scripts/cluster/install_slurm.sh
+	scripts/cluster/test_cluster.sh
 
 bench: build
 	[ -x .venv/bin/python ] || scripts/dev_env.sh

@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "Model", dependencies: ["CKernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Explain", dependencies: ["Encoding", "Model"]),
         .target(name: "Tracks", dependencies: ["CHTSlib", "CBigWig", "CDeflate", "GenomeIO", "Encoding"]),
-        .target(name: "Motifs", dependencies: ["Encoding", "Model", "Tracks"]),
+        .target(name: "Motifs", dependencies: ["GenomeIO", "Encoding", "Model", "Tracks"]),
         // The pipeline as a library: inputs, explain jobs and their sinks, motifs, runs, shard merges and queries.
         .target(name: "Pipeline", dependencies: ["GenomeIO", "Encoding", "Model", "Explain", "Tracks", "Motifs"]),
         .executableTarget(
@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["CKernels", "Model", "Tracks", "TestSupport"]),
         .testTarget(name: "ExplainTests", dependencies: ["Explain", "Model", "GenomeIO", "Encoding", "Tracks", "TestSupport"]),
         .testTarget(name: "TracksTests", dependencies: ["Tracks", "GenomeIO", "TestSupport"]),
-        .testTarget(name: "MotifsTests", dependencies: ["Motifs", "TestSupport"]),
+        .testTarget(name: "MotifsTests", dependencies: ["Motifs", "GenomeIO", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["GenomeIO", "Encoding", "Model", "Tracks", "TestSupport"]),
     ],

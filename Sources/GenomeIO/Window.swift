@@ -23,10 +23,32 @@ public struct Window: Sendable, Equatable {
     public func identifier(contigLength: Int) -> String {
         "\(contig):\(start)-\(clippedEnd(contigLength: contigLength))(\(strand.symbol))"
     }
+
+    /// The window's name, or its identifier when it has none.
+    public var label: String { name ?? "\(contig):\(start)-\(end)(\(strand.symbol))" }
+
+    /// The name for people to read and paste (reports, tables): a name that begins with the window's 0-based
+    /// identifier shows it as a 1-based samtools region instead (`chr2R:1000000-1000300(+)|out` →
+    /// `chr2R:1000001-1000300(+)|out`); read and record names are kept.
+    public var displayName: String {
+        let zeroBased = "\(contig):\(start)-\(end)(\(strand.symbol))"
+        guard label.hasPrefix(zeroBased) else { return label }
+        return GenomicRegion(contig: contig, start: start, end: end).description + "(\(strand.symbol))" + label.dropFirst(zeroBased.count)
+    }
 }
 
 public enum Strand: Sendable, Equatable {
     case forward, reverse, unknown
+
+    /// The strand of a BED strand column: "+", "-" or ".".
+    public init?(symbol: Character) {
+        switch symbol {
+        case "+": self = .forward
+        case "-": self = .reverse
+        case ".": self = .unknown
+        default: return nil
+        }
+    }
 
     public var symbol: Character {
         switch self {

@@ -1,24 +1,8 @@
 import Encoding
+import GenomeIO
 /// The rows of an `explain` output: one-hot sequence and relevance, both `[count, 4, length]` row-major, and where
 /// each row lies. This is all motif discovery needs to know about the run that made them.
 public struct ExplainedWindows: Sendable {
-    /// A row's place: genome coordinates (or a sequence name as `contig`), strand and name as in `windows.bed`.
-    public struct Place: Sendable, Equatable {
-        public let contig: String
-        public let start: Int
-        public let end: Int
-        public let name: String
-        public let strand: Character
-
-        public init(contig: String, start: Int, end: Int, name: String, strand: Character) {
-            self.contig = contig
-            self.start = start
-            self.end = end
-            self.name = name
-            self.strand = strand
-        }
-    }
-
     public let count: Int
     public let length: Int
     public let oneHot: [Float]
@@ -26,9 +10,10 @@ public struct ExplainedWindows: Sendable {
     /// Hypothetical contributions (`hypothetical.npz`, same layout), when the explain run wrote them: what each base
     /// would contribute at each position. CWMs are then built from them, as TF-MoDISco builds its CWMs.
     public let hypothetical: [Float]?
-    public let places: [Place]
+    /// Where each row lies: genome coordinates (or a sequence name as `contig`), strand and name as in `windows.bed`.
+    public let places: [Window]
 
-    public init(length: Int, oneHot: [Float], relevance: [Float], places: [Place], hypothetical: [Float]? = nil) throws {
+    public init(length: Int, oneHot: [Float], relevance: [Float], places: [Window], hypothetical: [Float]? = nil) throws {
         let count = places.count
         guard count > 0 else { throw MotifsError("no windows to find motifs in") }
         guard length > 0, oneHot.count == count * 4 * length, relevance.count == oneHot.count else {

@@ -1,3 +1,4 @@
+import GenomeIO
 import Foundation
 import Tracks
 
@@ -14,7 +15,7 @@ public enum MotifOutputs {
             let place = data.places[seqlet.row]
             let score = Int((1000 * seqlet.score / strongest).rounded())
             text += line(place, start: seqlet.start, end: seqlet.end, thick: (seqlet.coreStart, seqlet.coreEnd),
-                         name: "\(seqlet.sign.rawValue)|\(place.name)", score: score, strand: place.strand,
+                         name: "\(seqlet.sign.rawValue)|\(place.label)", score: score, strand: place.strand.symbol,
                          colour: colours[seqlet.sign]!)
         }
         return text
@@ -38,7 +39,7 @@ public enum MotifOutputs {
                 low = max(0, min(width, low))
                 high = max(low, min(width, high))
                 let place = data.places[seqlet.row]
-                let onMinus = member.reverse != (place.strand == "-")
+                let onMinus = member.reverse != (place.strand == .reverse)
                 rows.append((seqlet.row, seqlet.start + low, line(
                     place, start: seqlet.start, end: seqlet.end, thick: (seqlet.start + low, seqlet.start + high),
                     name: motif.id, score: Int((1000 * max(0, member.similarity)).rounded()),
@@ -64,7 +65,7 @@ public enum MotifOutputs {
     static func format(_ x: Double) -> String { String(format: "%.3g", x) }
 
     /// A BED9 line for columns `[start, end)` of a window, in the window's coordinates clipped to its end.
-    private static func line(_ place: ExplainedWindows.Place, start: Int, end: Int, thick: (Int, Int), name: String,
+    private static func line(_ place: Window, start: Int, end: Int, thick: (Int, Int), name: String,
                              score: Int, strand: Character, colour: (UInt8, UInt8, UInt8)) -> String {
         let clip = { (column: Int) in min(place.start + column, place.end) }
         return BED9(contig: place.contig, start: clip(start), end: clip(end), name: name, score: score, strand: strand,

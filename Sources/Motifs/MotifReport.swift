@@ -1,3 +1,4 @@
+import GenomeIO
 import Foundation
 
 /// report.html: one self-contained page (inline SVG and CSS, no scripts, no network). At the top, what was explained
@@ -61,7 +62,7 @@ public enum MotifReport {
             let first = max(0, min(data.length - regionBases, centre - regionBases / 2))
             let shown = first..<min(data.length, first + regionBases)
             page += "<figure>\(relevancePlot(row: row, columns: shown, data: data, seqlets: seqlets.map { (result.seqlets[$0], instances[$0]) }))"
-            page += "<figcaption>\(HTML.escape(place.name)) — \(HTML.escape(place.contig)):\(place.start + shown.lowerBound + 1)-\(place.start + shown.upperBound) of the window \(place.start)-\(place.end)(\(place.strand)), positions 1-based; shaded: seqlets (red positive, blue negative) with their motif</figcaption></figure>\n"
+            page += "<figcaption>\(HTML.escape(place.displayName)) — \(HTML.escape(place.contig)):\(place.start + shown.lowerBound + 1)-\(place.start + shown.upperBound) of the window \(place.start + 1)-\(place.end)(\(place.strand.symbol)), positions 1-based; shaded: seqlets (red positive, blue negative) with their motif</figcaption></figure>\n"
         }
         page += "<h2>Parameters</h2>\n<pre>\(HTML.escape(header.joined(separator: "\n")))</pre>\n"
         page += "</body></html>\n"
@@ -145,7 +146,7 @@ public enum MotifReport {
         let axis = top + plot / 2
         let place = data.places[row]
         let x = { (column: Int) in left + Double(column - columns.lowerBound) * step }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\"><title>relevance of \(HTML.escape(place.name))</title>"
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\"><title>relevance of \(HTML.escape(place.displayName))</title>"
         for (seqlet, motif) in seqlets where seqlet.end > columns.lowerBound && seqlet.start < columns.upperBound {
             let colour = seqlet.sign == .positive ? "#f4c7c7" : "#c7d4f4"
             let (s, e) = (max(seqlet.start, columns.lowerBound), min(seqlet.end, columns.upperBound))

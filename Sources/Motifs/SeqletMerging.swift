@@ -1,3 +1,4 @@
+import GenomeIO
 /// One seqlet per site in genome coordinates: windows that overlap (a step shorter than the window) see the same site
 /// more than once, and each sighting would otherwise count, be written and be clustered as a site of its own.
 ///
@@ -19,7 +20,7 @@ public enum SeqletMerging {
     }
 
     /// Merges `seqlets` (rows of `places`); `scores(row)` gives a row's per-base relevance.
-    public static func merge(_ seqlets: [Seqlet], places: [ExplainedWindows.Place], scores: (Int) -> [Float]) -> Result {
+    public static func merge(_ seqlets: [Seqlet], places: [Window], scores: (Int) -> [Float]) -> Result {
         var groups: [String: [Int]] = [:]
         for (i, seqlet) in seqlets.enumerated() { groups[key(places[seqlet.row]), default: []].append(i) }
         var rowsOf: [String: [Int]] = [:]
@@ -91,13 +92,14 @@ public enum SeqletMerging {
     }
 
     /// Rows that can overlap: same contig, strand and explained output.
-    static func key(_ place: ExplainedWindows.Place) -> String {
-        let output = place.name.lastIndex(of: "|").map { String(place.name[place.name.index(after: $0)...]) } ?? ""
-        return "\(place.contig)\t\(place.strand)\t\(output)"
+    static func key(_ place: Window) -> String {
+        let name = place.label
+        let output = name.lastIndex(of: "|").map { String(name[name.index(after: $0)...]) } ?? ""
+        return "\(place.contig)\t\(place.strand.symbol)\t\(output)"
     }
 
     /// Σ over genome bases [start, end) of the mean relevance of the rows (sorted by start) covering each base.
-    static func aggregate(start: Int, end: Int, contigRows: [Int], places: [ExplainedWindows.Place],
+    static func aggregate(start: Int, end: Int, contigRows: [Int], places: [Window],
                           scores: (Int) -> [Float]) -> Float {
         var total: Float = 0
         let longest = contigRows.map { places[$0].end - places[$0].start }.max() ?? 0

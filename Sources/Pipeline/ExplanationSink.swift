@@ -41,7 +41,7 @@ public final class ExplanationCollector: ExplanationSink {
     public private(set) var hypothetical: [Float] = []
     /// Each row's window and place (as in windows.bed).
     public private(set) var windows: [Window] = []
-    public private(set) var places: [ExplainedWindows.Place] = []
+    public private(set) var places: [Window] = []
     private let sequences: SequenceInput
 
     public init(sequences: SequenceInput) { self.sequences = sequences }

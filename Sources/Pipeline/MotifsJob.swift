@@ -53,7 +53,7 @@ public struct ExplainArrays: Sendable {
             hypothetical = array.values
         }
         return try ExplainedWindows(length: oneHotArray.shape[2], oneHot: oneHotArray.values, relevance: relevanceArray.values,
-                                    places: rows.map { .init(contig: $0.contig, start: $0.start, end: $0.end, name: $0.name, strand: $0.strand) },
+                                    places: rows,
                                     hypothetical: hypothetical)
     }
 

@@ -276,9 +276,9 @@ public final class SequenceInput {
     }
 
     /// The window's place as `windows.bed` records it (end clipped to the contig, name suffixed with `|suffix`).
-    public func place(of window: Window, nameSuffix: String? = nil) -> ExplainedWindows.Place {
-        ExplainedWindows.Place(contig: window.contig, start: window.start, end: window.clippedEnd(contigLength: contigLength(of: window)),
-                              name: name(of: window) + (nameSuffix.map { "|\($0)" } ?? ""), strand: window.strand.symbol)
+    public func place(of window: Window, nameSuffix: String? = nil) -> Window {
+        Window(contig: window.contig, start: window.start, end: window.clippedEnd(contigLength: contigLength(of: window)),
+               strand: window.strand, name: name(of: window) + (nameSuffix.map { "|\($0)" } ?? ""))
     }
 
     /// The error for an invalid sequence character at offset `offset` of a batch's bases.

@@ -65,7 +65,7 @@ public struct ShardMerge {
         let oneHot = try NPZWriter(path: folder.stage("ohe.npz"), rowShape: [4, length])
         let attributions = try NPZWriter(path: folder.stage("attr.npz"), rowShape: [4, length])
         let bed = try TextFile(path: folder.stage("windows.bed"))
-        var rows: [WindowsBED.Row] = []
+        var rows: [Window] = []
         for part in shards {
             for (name, writer) in [("ohe.npz", oneHot), ("attr.npz", attributions)] {
                 let source = try NPZReader.Rows(path: PathName.join(part.folder, name))
@@ -104,7 +104,7 @@ public struct ShardMerge {
     }
 
     /// Rebuilds every track the shards hold (`relevance*.bedGraph.gz`), from the joined relevance.
-    private func mergeTracks(rows: [WindowsBED.Row], folder: OutputDirectory) throws {
+    private func mergeTracks(rows: [Window], folder: OutputDirectory) throws {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: shards[0].folder)) ?? [])
             .filter { $0.hasPrefix("relevance") && $0.hasSuffix(".bedGraph.gz") }.sorted()
         guard !names.isEmpty else { return }
@@ -132,9 +132,9 @@ public struct ShardMerge {
     }
 
     /// Track files in the order of the rows of one window (`relevance.OUTPUT` for the name suffix `|OUTPUT`).
-    private func outputOrder(_ names: [String], rows: [WindowsBED.Row]) throws -> [String] {
+    private func outputOrder(_ names: [String], rows: [Window]) throws -> [String] {
         try rows.prefix(names.count).map { row in
-            let output = row.name.split(separator: "|").last.map(String.init) ?? ""
+            let output = row.label.split(separator: "|").last.map(String.init) ?? ""
             let name = "relevance.\(PathName.safe(output)).bedGraph.gz"
             guard names.contains(name) else { throw PipelineError.data("no track '\(name)' for the rows of output \(output)") }
             return name

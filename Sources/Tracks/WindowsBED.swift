@@ -13,17 +13,8 @@ public enum WindowsBED {
 }
 
 extension WindowsBED {
-    /// One parsed `windows.bed` row.
-    public struct Row: Sendable, Equatable {
-        public let contig: String
-        public let start: Int
-        public let end: Int
-        public let name: String
-        public let strand: Character
-    }
-
     /// Reads a `windows.bed` as written by `line(for:contigLength:nameSuffix:)`; errors name `file:line`.
-    public static func read(path: String) throws -> [Row] {
+    public static func read(path: String) throws -> [Window] {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw TracksError("cannot read '\(path)'")
         }
@@ -31,15 +22,15 @@ extension WindowsBED {
     }
 
     /// The rows of a `windows.bed` already read as `text` from `path` (named in errors).
-    public static func parse(_ text: String, path: String) throws -> [Row] {
-        var rows: [Row] = []
+    public static func parse(_ text: String, path: String) throws -> [Window] {
+        var rows: [Window] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count >= 6, let start = Int(fields[1]), let end = Int(fields[2]), start >= 0, end >= start,
-                  let strand = fields[5].first, fields[5].count == 1 else {
+                  fields[5].count == 1, let strand = fields[5].first.flatMap(Strand.init(symbol:)) else {
                 throw TracksError("\(path):\(index + 1): not a windows.bed row (chrom, start, end, name, score, strand)")
             }
-            rows.append(Row(contig: String(fields[0]), start: start, end: end, name: String(fields[3]), strand: strand))
+            rows.append(Window(contig: String(fields[0]), start: start, end: end, strand: strand, name: String(fields[3])))
         }
         return rows
     }

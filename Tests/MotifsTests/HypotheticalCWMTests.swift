@@ -1,3 +1,4 @@
+import GenomeIO
 @testable import Motifs
 import TestSupport
 import XCTest
@@ -21,7 +22,7 @@ final class HypotheticalCWMTests: XCTestCase {
                 for c in 0..<4 { hypothetical[r * 4 * length + c * length + i] = c == base ? 1 : 0.25 }
             }
         }
-        let places = (0..<rows).map { ExplainedWindows.Place(contig: "s\($0)", start: 0, end: length, name: "s\($0)", strand: "+") }
+        let places = (0..<rows).map { Window(contig: "s\($0)", start: 0, end: length, strand: .forward, name: "s\($0)") }
         let seqlets = (0..<rows).map { Seqlet(row: $0, coreStart: 14, coreEnd: 26, start: 8, end: 32, sign: .positive, score: 8) }
         var clustering = SeqletClustering()
         clustering.minSeqlets = 5

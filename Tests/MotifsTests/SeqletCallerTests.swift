@@ -1,3 +1,4 @@
+import GenomeIO
 @testable import Motifs
 import TestSupport
 import XCTest
@@ -34,7 +35,7 @@ final class SeqletCallerTests: XCTestCase {
                 }
             }
         }
-        let places = (0..<rows).map { ExplainedWindows.Place(contig: "s\($0)", start: 0, end: length, name: "s\($0)", strand: "+") }
+        let places = (0..<rows).map { Window(contig: "s\($0)", start: 0, end: length, strand: .forward, name: "s\($0)") }
         return (try ExplainedWindows(length: length, oneHot: oneHot, relevance: relevance, places: places), planted)
     }
 
@@ -70,8 +71,8 @@ final class SeqletCallerTests: XCTestCase {
         XCTAssertGreaterThan(pairs, 0, "no row with two cores to compare")
         let zero = try ExplainedWindows(length: 50, oneHot: .init(repeating: 0.25, count: 400),
                                         relevance: .init(repeating: 0, count: 400),
-                                        places: [.init(contig: "a", start: 0, end: 50, name: "a", strand: "+"),
-                                                 .init(contig: "b", start: 0, end: 50, name: "b", strand: "+")])
+                                        places: [.init(contig: "a", start: 0, end: 50, strand: .forward, name: "a"),
+                                                 .init(contig: "b", start: 0, end: 50, strand: .forward, name: "b")])
         XCTAssertTrue(SeqletCaller().call(zero).seqlets.isEmpty)
     }
 

@@ -1,3 +1,4 @@
+import GenomeIO
 @testable import Motifs
 import TestSupport
 import XCTest
@@ -22,7 +23,7 @@ final class SeqletClusteringTests: XCTestCase {
             }
             truth.append((m, reverse))
         }
-        let places = (0..<rows).map { ExplainedWindows.Place(contig: "s\($0)", start: 0, end: length, name: "s\($0)", strand: "+") }
+        let places = (0..<rows).map { Window(contig: "s\($0)", start: 0, end: length, strand: .forward, name: "s\($0)") }
         let data = try ExplainedWindows(length: length, oneHot: oneHot, relevance: relevance, places: places)
         let seqlets = (0..<rows).map { Seqlet(row: $0, coreStart: 22, coreEnd: 34, start: 16, end: 40, sign: .positive, score: 5) }
         let clusters = SeqletClustering().cluster(seqlets, in: data)

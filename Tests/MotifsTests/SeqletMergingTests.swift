@@ -1,3 +1,4 @@
+import GenomeIO
 @testable import Motifs
 import TestSupport
 import XCTest
@@ -26,8 +27,7 @@ final class SeqletMergingTests: XCTestCase {
             }
         }
         let places = (0..<rows).map { r in
-            ExplainedWindows.Place(contig: "chr1", start: 1000 + r * 50, end: 1100 + r * 50,
-                                   name: "chr1:\(1000 + r * 50)-\(1100 + r * 50)(+)", strand: "+")
+            Window(contig: "chr1", start: 1000 + r * 50, end: 1100 + r * 50, strand: .forward, name: "chr1:\(1000 + r * 50)-\(1100 + r * 50)(+)")
         }
         return try ExplainedWindows(length: length, oneHot: oneHot, relevance: relevance, places: places)
     }
@@ -82,9 +82,9 @@ final class SeqletMergingTests: XCTestCase {
     }
 
     func testRowsOfDifferentOutputsOrSequencesAreNeverMerged() {
-        let places = [ExplainedWindows.Place(contig: "s1", start: 0, end: 50, name: "s1|A", strand: "+"),
-                      ExplainedWindows.Place(contig: "s1", start: 0, end: 50, name: "s1|B", strand: "+"),
-                      ExplainedWindows.Place(contig: "s2", start: 0, end: 50, name: "s2|A", strand: "+")]
+        let places = [Window(contig: "s1", start: 0, end: 50, strand: .forward, name: "s1|A"),
+                      Window(contig: "s1", start: 0, end: 50, strand: .forward, name: "s1|B"),
+                      Window(contig: "s2", start: 0, end: 50, strand: .forward, name: "s2|A")]
         let seqlets = (0..<3).map { Seqlet(row: $0, coreStart: 10, coreEnd: 22, start: 4, end: 28, sign: .positive, score: 5) }
         let merged = SeqletMerging.merge(seqlets, places: places) { _ in [Float](repeating: 1, count: 50) }
         XCTAssertEqual(merged.seqlets, seqlets)

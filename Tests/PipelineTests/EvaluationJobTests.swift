@@ -78,7 +78,7 @@ final class EvaluationJobTests: XCTestCase {
         }
         var rmas: [Double] = []
         for (i, place) in explained.places.enumerated() {
-            guard let spans = sites[place.name] else { continue }
+            guard let spans = sites[place.label] else { continue }
             let r = BaseSums.of(explained.relevance[(i * 240)..<((i + 1) * 240)], length: 60)
             var inside = 0.0, total = 0.0
             for (p, v) in r.enumerated() where v > 0 {

@@ -24,8 +24,8 @@ final class ExplainerTests: XCTestCase {
             XCTAssertEqual(try fileBytes(folder.file(name)), try fileBytes(folder.file("cli/\(name)")), name)
         }
         let bed = try WindowsBED.read(path: folder.file("cli/windows.bed"))
-        XCTAssertEqual(bed.map { ExplainedWindows.Place(contig: $0.contig, start: $0.start, end: $0.end, name: $0.name, strand: $0.strand) },
-                       rows.places)
+        XCTAssertEqual(bed.count, 39)
+        XCTAssertEqual(bed, rows.places)
         // And the folder the library writes is the command's, file for file.
         let explainer = try Explainer(Shipped.explainJob(regions: [region]))
         let out = try OutputDirectory(path: folder.file("library"))

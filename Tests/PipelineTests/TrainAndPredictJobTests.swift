@@ -5,26 +5,6 @@ import XCTest
 
 /// `TrainJob` and `PredictJob` in process, on a simulated task where one k-mer decides the label.
 final class TrainAndPredictJobTests: XCTestCase {
-    /// Random sequences; every odd one carries TGACTCA at a random position.
-    func simulate(_ n: Int, length: Int, prefix: String, seed: UInt64, in folder: TemporaryFolder) throws -> [Bool] {
-        var rng = SeededGenerator(seed: seed)
-        var fasta = "", labels = "name\tkmer\n", truth: [Bool] = []
-        for i in 0..<n {
-            var s = (0..<length).map { _ in Array("ACGT")[Int(rng.next() % 4)] }
-            let positive = i % 2 == 1
-            if positive {
-                let p = Int(rng.next() % UInt64(length - 7))
-                s.replaceSubrange(p..<(p + 7), with: Array("TGACTCA"))
-            }
-            fasta += ">\(prefix)\(i)\n\(String(s))\n"
-            labels += "\(prefix)\(i)\t\(positive ? 1 : 0)\n"
-            truth.append(positive)
-        }
-        try fasta.write(toFile: folder.file("\(prefix).fa"), atomically: true, encoding: .utf8)
-        try labels.write(toFile: folder.file("\(prefix).tsv"), atomically: true, encoding: .utf8)
-        return truth
-    }
-
     func job(_ folder: TemporaryFolder, _ prefix: String, seed: UInt64, epochs: Int, threads: Int) -> TrainJob {
         var job = TrainJob(examples: .sequences(folder.file("\(prefix).fa"), labels: folder.file("\(prefix).tsv")))
         job.options.seed = seed
@@ -35,8 +15,8 @@ final class TrainAndPredictJobTests: XCTestCase {
 
     func testLearnsAKmerToHighTestAUROC() throws {
         let folder = TemporaryFolder()
-        _ = try simulate(1200, length: 60, prefix: "train", seed: 11, in: folder)
-        let truth = try simulate(400, length: 60, prefix: "test", seed: 12, in: folder)
+        _ = try writeKmerTask(1200, length: 60, prefix: "train", seed: 11, in: folder)
+        let truth = try writeKmerTask(400, length: 60, prefix: "test", seed: 12, in: folder)
         let model = folder.file("kmer.safetensors")
         var plans: [TrainJob.Plan] = [], epochs: [EpochReport] = []
         let report = try job(folder, "train", seed: 3, epochs: 10, threads: 2).run(out: model, started: { plans.append($0) },
@@ -60,7 +40,7 @@ final class TrainAndPredictJobTests: XCTestCase {
 
     func testSameSeedSameModelForAnyThreads() throws {
         let folder = TemporaryFolder()
-        _ = try simulate(160, length: 40, prefix: "d", seed: 5, in: folder)
+        _ = try writeKmerTask(160, length: 40, prefix: "d", seed: 5, in: folder)
         for threads in [1, 2] {
             _ = try job(folder, "d", seed: 9, epochs: 2, threads: threads).run(out: folder.file("m\(threads).safetensors"))
         }
@@ -91,7 +71,7 @@ final class TrainAndPredictJobTests: XCTestCase {
 
     func testArchitectureOfAnotherLengthIsRefusedBeforeWriting() throws {
         let folder = TemporaryFolder()
-        _ = try simulate(40, length: 40, prefix: "d", seed: 5, in: folder)
+        _ = try writeKmerTask(40, length: 40, prefix: "d", seed: 5, in: folder)
         let architecture = folder.file("a.json")
         try """
         {"input": {"alphabet": "ACGT", "length": 50}, "layers": [{"type": "conv1d", "name": "c", "in_channels": 4, \

@@ -117,3 +117,24 @@ public func fileBytes(_ path: String) throws -> Data {
 public enum PyTorchParityNames {
     public static let all = ["a_bn_pools", "b_stride_globalmax", "c_exp_globalavg", "d_dilated_densebn"]
 }
+
+/// A labelled task for training tests: `n` random sequences of `length` bases, every odd one carrying TGACTCA at a
+/// random position, written as `folder/PREFIX.fa` and `folder/PREFIX.tsv` (header `name  kmer`); returns the labels.
+public func writeKmerTask(_ n: Int, length: Int, prefix: String, seed: UInt64, in folder: TemporaryFolder) throws -> [Bool] {
+    var rng = SeededGenerator(seed: seed)
+    var fasta = "", labels = "name\tkmer\n", truth: [Bool] = []
+    for i in 0..<n {
+        var s = (0..<length).map { _ in Array("ACGT")[Int(rng.next() % 4)] }
+        let positive = i % 2 == 1
+        if positive {
+            let p = Int(rng.next() % UInt64(length - 7))
+            s.replaceSubrange(p..<(p + 7), with: Array("TGACTCA"))
+        }
+        fasta += ">\(prefix)\(i)\n\(String(s))\n"
+        labels += "\(prefix)\(i)\t\(positive ? 1 : 0)\n"
+        truth.append(positive)
+    }
+    try fasta.write(toFile: folder.file("\(prefix).fa"), atomically: true, encoding: .utf8)
+    try labels.write(toFile: folder.file("\(prefix).tsv"), atomically: true, encoding: .utf8)
+    return truth
+}

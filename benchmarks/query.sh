@@ -11,13 +11,13 @@ read -r -a regions <<< "${REGIONS:-chr2R:1,000,001-2,000,000 chr2R:1,000,001-5,0
 work=${TMPDIR:-/tmp}/plrp-bench-query.$$
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work"
-measure() {  # label, command...: wall seconds and peak RSS in MB, stdout counted
+measure() {  # label, command...: wall and CPU seconds and peak RSS in MB, stdout counted
   local stats bytes
-  /usr/bin/time -o "$work/time" -f '%e %M' "${@:2}" 2>/dev/null | wc -c > "$work/bytes"
-  stats=$(tail -1 "$work/time")
+  /usr/bin/time -o "$work/time" -f '%e %U %S %M' "${@:2}" 2>/dev/null | wc -c > "$work/bytes"
+  read -r wall user sys kb < <(tail -1 "$work/time")
   bytes=$(cat "$work/bytes")
-  printf '  %-24s %8.1f s  peak RSS %6.0f MB  stdout %6.1f MB\n' "$1" "${stats% *}" "$(echo "${stats#* } / 1024" | bc -l)" \
-    "$(echo "$bytes / 1000000" | bc -l)"
+  printf '  %-24s %8.1f s  CPU %7.1f s  peak RSS %6.0f MB  stdout %6.1f MB\n' "$1" "$wall" "$(echo "$user + $sys" | bc -l)" \
+    "$(echo "$kb / 1024" | bc -l)" "$(echo "$bytes / 1000000" | bc -l)"
 }
 echo "plrp query vs explain, default model, PLRP-lambda p=0.5, step 150, $threads threads"
 for region in "${regions[@]}"; do

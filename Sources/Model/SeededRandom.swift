@@ -1,10 +1,10 @@
 /// A small, fast, seeded generator (SplitMix64): the same seed gives the same stream on every machine.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    @usableFromInline var state: UInt64
 
     public init(seed: UInt64) { state = seed }
 
-    public mutating func next() -> UInt64 {
+    @inlinable public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -19,7 +19,8 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     public mutating func uniform(_ low: Float, _ high: Float) -> Float { low + (high - low) * nextUnitFloat() }
 
     /// Fisher–Yates with this generator (the standard library's `shuffle(using:)` may change across releases).
-    public mutating func shuffle<T>(_ values: inout [T]) {
+    /// Inlinable so that callers get it specialized for their element type (the seqlet null shuffles millions).
+    @inlinable public mutating func shuffle<T>(_ values: inout [T]) {
         guard values.count > 1 else { return }
         for i in stride(from: values.count - 1, to: 0, by: -1) {
             values.swapAt(i, Int(next() % UInt64(i + 1)))

@@ -43,6 +43,29 @@ public struct CoreMatcher: Sendable {
         return matches
     }
 
+    /// The database motif with the smallest p-value for `codes` (the first on a tie) and its q-value among all
+    /// targets: `compare(codes:)`'s best entry, without building the others.
+    public func best(codes: ArraySlice<UInt8>) -> (target: Int, pValue: Double, qValue: Double)? {
+        guard !dots.isEmpty else { return nil }
+        let forward = codes.map { Int(min($0, 4)) }
+        let reverse = forward.reversed().map { $0 == 4 ? 4 : 3 - $0 }
+        let strands = [Strand(forward, nulls), Strand(reverse, nulls)]
+        var pValues = [Double](repeating: 1, count: dots.count)
+        var bestTarget = 0
+        for (t, target) in dots.enumerated() {
+            let b = best(strands, target)
+            let p = max(-expm1(Double(b.alignments) * log1p(-min(b.p, 1 - 1e-16))), Double.leastNormalMagnitude)
+            pValues[t] = p
+            if p < pValues[bestTarget] { bestTarget = t }
+        }
+        // Benjamini–Hochberg's q of the smallest p: the least p₍ₖ₎·m/k over the sorted p-values, at most 1.
+        let sorted = pValues.sorted()
+        let m = Double(sorted.count)
+        var q = 1.0
+        for (k, p) in sorted.enumerated() { q = min(q, p * m / Double(k + 1)) }
+        return (bestTarget, pValues[bestTarget], q)
+    }
+
     /// One orientation of the query, with the null's mean and variance summed over every column range [lo, hi) in
     /// the order `MotifComparison` sums them (column by column from lo), since the ranges recur for every target.
     private struct Strand {
@@ -81,9 +104,11 @@ public struct CoreMatcher: Sendable {
                     for k in 0..<count {
                         let offset = first + k
                         var a = 0.0, b = 0.0
+                        var column = (max(0, -offset) + offset) * 5
                         for i in max(0, -offset)..<min(q, t - offset) {
-                            a += target[(i + offset) * 5 + forward[i]]
-                            b += target[(i + offset) * 5 + reverse[i]]
+                            a += target[column &+ forward[i]]
+                            b += target[column &+ reverse[i]]
+                            column &+= 5
                         }
                         scores[k] = a
                         scores[count + k] = b
@@ -94,12 +119,13 @@ public struct CoreMatcher: Sendable {
         var result: (score: Double, p: Double, offset: Int, strand: Character, alignments: Int) = (0, 1, 0, "+", 0)
         var bestZ = -Double.infinity
         for s in 0..<2 {
-            let strand = strands[s]
+            let means = strands[s].mean, variances = strands[s].variance
             for k in 0..<count {
                 let offset = first + k
                 let lo = max(0, -offset), hi = min(q, t - offset)
-                let score = scores[s * count + k]
-                let mean = strand.mean[lo * (q + 1) + hi], variance = strand.variance[lo * (q + 1) + hi]
+                let score = scores[s &* count &+ k]
+                let cell = lo &* (q &+ 1) &+ hi
+                let mean = means[cell], variance = variances[cell]
                 result.alignments += 1
                 // Clearly below the best z (squares compared with a margin far above rounding): skip the root.
                 let d = score - mean

@@ -23,6 +23,8 @@ public final class QueryWriter: QueryReceiver {
     private var waiting: [(index: Int, seqlet: QuerySeqlet)] = []
     private var next = 0
     private var active: [(index: Int, seqlet: QuerySeqlet)] = []
+    /// The table's seqlets and motifs columns for `active`, with the line end.
+    private var seqletColumns = "\t.\t.\n"
     private var count = 0
     private var written = 0
     private var run: (start: Int, end: Int, value: Float)?
@@ -101,18 +103,33 @@ public final class QueryWriter: QueryReceiver {
         text = ""
     }
 
-    /// One table row; the seqlets column lists those whose core covers the base, in the answer's order.
+    /// One table row; the seqlets column lists those whose core covers the base, in the answer's order. The two
+    /// seqlet columns are rebuilt only when the covering seqlets change (most bases have none).
     private func tableLine(_ p: Int, _ letter: UInt8, _ value: Float?) {
+        var changed = false
         while next < waiting.count, waiting[next].seqlet.coreStart <= p {
             let s = waiting[next]
-            if s.seqlet.coreEnd > p { active.insert(s, at: active.firstIndex { $0.index > s.index } ?? active.count) }
+            if s.seqlet.coreEnd > p {
+                active.insert(s, at: active.firstIndex { $0.index > s.index } ?? active.count)
+                changed = true
+            }
             next += 1
         }
-        active.removeAll { $0.seqlet.coreEnd <= p }
-        text += "\(p + 1)\t\(String(UnicodeScalar(letter)))\t\(value.map(TextNumbers.sixSignificant) ?? "NA")\t"
-        text += (active.isEmpty ? "." : active.map(\.seqlet.name).joined(separator: ",")) + "\t"
-        let matches = active.map(\.seqlet.match).filter { !$0.isEmpty }
-        text += (matches.isEmpty ? "." : matches.joined(separator: ",")) + "\n"
+        if active.contains(where: { $0.seqlet.coreEnd <= p }) {
+            active.removeAll { $0.seqlet.coreEnd <= p }
+            changed = true
+        }
+        if changed {
+            let matches = active.map(\.seqlet.match).filter { !$0.isEmpty }
+            seqletColumns = "\t" + (active.isEmpty ? "." : active.map(\.seqlet.name).joined(separator: ",")) + "\t"
+                + (matches.isEmpty ? "." : matches.joined(separator: ",")) + "\n"
+        }
+        text += String(p + 1)
+        text.unicodeScalars.append("\t")
+        text.unicodeScalars.append(UnicodeScalar(letter))
+        text.unicodeScalars.append("\t")
+        text += value.map(TextNumbers.sixSignificant) ?? "NA"
+        text += seqletColumns
     }
 
     /// bedGraph runs: equal values of consecutive covered bases joined, zeros included as in the genome tracks

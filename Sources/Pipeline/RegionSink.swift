@@ -120,7 +120,7 @@ final class RegionSink: ExplanationSink {
                 return distinct.count - 1
             }
             func match(_ core: ArraySlice<UInt8>) -> String {
-                guard let best = matcher.compare(codes: core).min(by: { $0.pValue < $1.pValue }), best.qValue < 0.05 else { return "" }
+                guard let best = matcher.best(codes: core), best.qValue < 0.05 else { return "" }
                 let motif = matcher.comparison.database[best.target]
                 return "\(motif.id) \(motif.name)"
             }

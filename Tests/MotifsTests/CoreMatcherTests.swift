@@ -19,6 +19,11 @@ final class CoreMatcherTests: XCTestCase {
                 let codes = (0..<width).map { _ -> UInt8 in random.next() % 13 == 0 ? UInt8(4 + random.next() % 3) : UInt8(random.next() % 4) }
                 let matrix = Motif(id: "q", columns: codes.map { CoreMatcher.column(Int(min($0, 4))) })
                 let fast = matcher.compare(codes: codes[...]), slow = comparison.compare(matrix)
+                let top = try XCTUnwrap(matcher.best(codes: codes[...]))
+                let first = try XCTUnwrap(slow.min(by: { $0.pValue < $1.pValue }))
+                XCTAssertEqual(top.target, first.target)
+                XCTAssertEqual(top.pValue.bitPattern, first.pValue.bitPattern)
+                XCTAssertEqual(top.qValue, first.qValue, accuracy: 1e-15 * max(1, first.qValue))
                 XCTAssertEqual(fast.count, database.count)
                 XCTAssertEqual(fast.count, slow.count)
                 for (a, b) in zip(fast, slow) {

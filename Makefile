@@ -55,6 +55,7 @@ bench: build
 	benchmarks/run.sh
 	benchmarks/motifs.sh
 	benchmarks/deeplift.sh
+	benchmarks/query.sh
 
 # libFuzzer over every parser of untrusted input (FUZZ_SECONDS each, two at a time); crashes land in fuzz/crashes/.
 FUZZ_SECONDS ?= 600

@@ -2,16 +2,16 @@ import Foundation
 import GenomeIO
 
 /// The data shipped in the repository's `data/`, found from the working folder or from the binary's location
-/// (`.build/release/plrp` lies three levels below the repository root), for commands that default to it.
-enum ShippedData {
-    static let genome = "data/genome/dm3_chr2R.fa.gz"
-    static let model = "data/models/default.safetensors"
-    static let database = "data/motifs/JASPAR2026_CORE_insects.meme"
+/// (`.build/release/plrp` lies three levels below the repository root), for jobs and commands that default to it.
+public enum ShippedData {
+    public static let genome = "data/genome/dm3_chr2R.fa.gz"
+    public static let model = "data/models/default.safetensors"
+    public static let database = "data/motifs/JASPAR2026_CORE_insects.meme"
     /// About 1 Mb of chr2R that the default model never saw in training.
-    static let region = "chr2R:1,000,001-2,000,000"
+    public static let region = "chr2R:1,000,001-2,000,000"
 
     /// The folder holding `data/`, or nil.
-    static let root: String? = {
+    public static let root: String? = {
         var candidates = [FileManager.default.currentDirectoryPath]
         if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             var folder = PathName.folder(of: executable)
@@ -24,9 +24,9 @@ enum ShippedData {
     }()
 
     /// `relative` inside the shipped data, or a usage error naming the option that would replace it.
-    static func path(_ relative: String, instead option: String) throws -> String {
+    public static func path(_ relative: String, instead option: String) throws -> String {
         guard let root else {
-            throw UsageError("no shipped data found (looked for \(model) here and above the plrp binary); give \(option)")
+            throw PipelineError.usage("no shipped data found (looked for \(model) here and above the plrp binary); give \(option)")
         }
         return root == FileManager.default.currentDirectoryPath ? relative : PathName.join(root, relative)
     }

@@ -67,4 +67,20 @@ final class QueryTests: XCTestCase {
         XCTAssertEqual(noResults.status, 1)
         XCTAssertTrue(noResults.stderr.contains("has no relevance.bedGraph.gz"), noResults.stderr)
     }
+
+    /// On the spot and from results, a query writes nothing: not in the working folder, not in TMPDIR, not beside
+    /// the genome.
+    func testAQueryCreatesNoFile() throws {
+        let work = TemporaryFolder(), scratch = TemporaryFolder()
+        let genomeFolder = Repo.path("data/genome")
+        let before = try FileManager.default.contentsOfDirectory(atPath: genomeFolder).sorted()
+        let run = try runProcess(Repo.binary, ["query", "chr2R:1,003,001-1,004,000", "--fasta", Repo.genome, "--model",
+                                               Repo.path("data/models/default.safetensors"), "--format", "json"],
+                                 currentDirectory: work.path, environment: ["TMPDIR": scratch.path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdoutText.hasPrefix("{\"bases\":["))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: work.path), [])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path), [])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: genomeFolder).sorted(), before)
+    }
 }

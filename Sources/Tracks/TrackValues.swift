@@ -19,7 +19,13 @@ public final class TrackValues {
         guard FileManager.default.isReadableFile(atPath: path) else { throw TracksError("cannot read track '\(path)'") }
         let lower = path.lowercased()
         if lower.hasSuffix(".bw") || lower.hasSuffix(".bigwig") {
-            guard let file = bwOpen(path, nil, "r") else { throw TracksError("cannot open bigWig '\(path)' (not a bigWig file?)") }
+            // libBigWig complains on stderr about a file that is not one; its magic number is checked first.
+            var magic: [UInt8] = []
+            if let handle = FileHandle(forReadingAtPath: path) {
+                magic = [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
+                try? handle.close()
+            }
+            guard magic == [0x26, 0xFC, 0x8F, 0x88], let file = bwOpen(path, nil, "r") else { throw TracksError("cannot open bigWig '\(path)' (not a bigWig file?)") }
             source = .bigWig(file)
         } else {
             guard let file = hts_open(path, "r") else { throw TracksError("cannot open bedGraph '\(path)'") }

@@ -81,8 +81,10 @@ public struct TrackMotifsJob: Sendable {
             discovery.description,
             "seqlets: the strongest \(kept[0]) positive and \(kept[1]) negative of \(found.called[.positive] ?? 0) positive and \(found.called[.negative] ?? 0) negative called on the track are kept and listed (at most \(motifs.maxSeqlets) per sign); \(found.joined) joined across row boundaries; \(result.lowInformation) low-information clusters dropped",
         ]
-        return TrackMotifs(found: FoundMotifs(data: data, result: result, database: database, header: header,
-                                              seconds: Date().timeIntervalSince(started)), calls: found)
+        var motifsFound = FoundMotifs(data: data, result: result, database: database, header: header,
+                                      seconds: Date().timeIntervalSince(started))
+        motifsFound.counts = "\((found.called[.positive] ?? 0) + (found.called[.negative] ?? 0)) seqlets called on the track in \(found.blocks) blocks of rows; the strongest \(seqlets.count) kept (\(kept[0]) positive, \(kept[1]) negative), \(found.joined) joined across row starts"
+        return TrackMotifs(found: motifsFound, calls: found)
     }
 
     /// Finds motifs in the track and stages every motif output in `folder`; the caller writes the manifest.

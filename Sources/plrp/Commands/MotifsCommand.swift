@@ -10,7 +10,7 @@ struct MotifsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "motifs",
         abstract: "Seqlets, motifs and database matches from a plrp explain output folder, or from a relevance track.",
-        usage: "plrp motifs --input <dir> -o <dir> [<options>]\n       plrp motifs --track <bw|bedGraph.gz> --fasta <fasta> [--regions <bed>] -o <dir> [<options>]",
+        usage: "plrp motifs --input <dir> -o <dir> [<options>]\nplrp motifs --track <file> --fasta <fasta> -o <dir> [<options>]",
         discussion: """
         Reads DIR/ohe.npz, DIR/attr.npz and DIR/windows.bed (and DIR/hypothetical.npz when present: CWMs are then \
         means of hypothetical contributions, as TF-MoDISco's). Seqlets are called on per-base relevance (channel \

@@ -50,7 +50,15 @@ public struct MotifDiscovery: Sendable {
     public func run(_ data: ExplainedWindows, comparison: MotifComparison?) -> Result {
         let raw = caller.call(data)
         let sites = SeqletMerging.merge(raw.seqlets, places: data.places, scores: data.baseScores(row:))
-        let seqlets = sites.seqlets
+        return discover(sites.seqlets, in: data, comparison: comparison, merged: sites.merged, conflicts: sites.conflicts,
+                        thresholds: raw.thresholds)
+    }
+
+    /// Clusters, motifs and matches from seqlets already called and merged (one per site) in `data`: the part of
+    /// `run` shared with callers that find seqlets their own way (a genome track, streamed). `merged`, `conflicts`
+    /// and `thresholds` are passed through to the result.
+    public func discover(_ seqlets: [Seqlet], in data: ExplainedWindows, comparison: MotifComparison?, merged: Int,
+                         conflicts: Int, thresholds: [Seqlet.Sign: Float]) -> Result {
         var order: [Int] = []
         for sign in [Seqlet.Sign.positive, .negative] {
             let ofSign: [Int] = seqlets.indices.filter { seqlets[$0].sign == sign }
@@ -87,8 +95,8 @@ public struct MotifDiscovery: Sendable {
             guard let comparison else { return [] }
             return significant(motif, comparison)
         }
-        return Result(seqlets: seqlets, merged: sites.merged, conflicts: sites.conflicts, lowInformation: lowInformation,
-                      thresholds: raw.thresholds, motifs: motifs, matches: matches)
+        return Result(seqlets: seqlets, merged: merged, conflicts: conflicts, lowInformation: lowInformation,
+                      thresholds: thresholds, motifs: motifs, matches: matches)
     }
 
     /// Information content of a PFM in bits, summed over its columns.

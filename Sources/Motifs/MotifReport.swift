@@ -13,8 +13,9 @@ public enum MotifReport {
     /// Bases shown around a region's strongest seqlet.
     public static let regionBases = 100
 
+    /// `counts` replaces the opening sentence on windows and seqlets, for seqlets that did not come from windows.
     public static func html(_ result: MotifDiscovery.Result, data: ExplainedWindows, database: [Motif], header: [String],
-                            source: [(String, String)] = []) -> String {
+                            source: [(String, String)] = [], counts: String? = nil) -> String {
         let positive = result.seqlets.filter { $0.sign == .positive }.count
         let matched = result.motifs.indices.filter { !result.matches[$0].isEmpty }
         let unmatched = result.motifs.indices.filter { result.matches[$0].isEmpty }
@@ -35,7 +36,11 @@ public enum MotifReport {
         if !source.isEmpty {
             page += "<table id=\"source\">" + source.map { "<tr><th>\(HTML.escape($0.0))</th><td>\(HTML.escape($0.1))</td></tr>" }.joined() + "</table>\n"
         }
-        page += "<p>\(data.count) windows of \(data.length) bases; \(result.seqlets.count) seqlets (\(positive) positive, \(result.seqlets.count - positive) negative) after merging \(result.merged) sightings in overlapping windows (\(result.conflicts) sign conflicts resolved by the aggregated track); \(result.motifs.count) motifs, \(matched.count) with a significant database match.</p>\n"
+        if let counts {
+            page += "<p>\(HTML.escape(counts)); \(result.motifs.count) motifs, \(matched.count) with a significant database match.</p>\n"
+        } else {
+            page += "<p>\(data.count) windows of \(data.length) bases; \(result.seqlets.count) seqlets (\(positive) positive, \(result.seqlets.count - positive) negative) after merging \(result.merged) sightings in overlapping windows (\(result.conflicts) sign conflicts resolved by the aggregated track); \(result.motifs.count) motifs, \(matched.count) with a significant database match.</p>\n"
+        }
         page += summary(result, database: database, order: matched + unmatched)
         page += "<h2>Motifs with a database match</h2>\n"
         if matched.isEmpty { page += "<p class=\"none\">No motif has a significant database match.</p>\n" }

@@ -180,7 +180,8 @@ public struct MotifsJob: Sendable {
         try TextFile.write(MEMEFile.format(result.motifs.map(\.pfm), comments: header), to: folder.stage("motifs.meme"))
         try TextFile.write(MotifOutputs.cwmsTSV(result), to: folder.stage("cwms.tsv"))
         try TextFile.write(MotifOutputs.matchesTSV(result, database: database), to: folder.stage("matches.tsv"))
-        try TextFile.write(MotifReport.html(result, data: data, database: database, header: header, source: source), to: folder.stage("report.html"))
+        try TextFile.write(MotifReport.html(result, data: data, database: database, header: header, source: source,
+                                           counts: found.counts), to: folder.stage("report.html"))
     }
 
     /// Finds motifs in `arrays` and stages every motif output in `folder`; the caller writes the manifest. `source`
@@ -221,6 +222,8 @@ public struct FoundMotifs: Sendable {
     /// The comment lines of the outputs (version, caller, thresholds, clustering).
     public let header: [String]
     public let seconds: Double
+    /// The report's sentence on where the seqlets came from, when not the explained windows.
+    public var counts: String? = nil
 
     /// Each motif with its seqlet count, consensus and best match (`db_id db_name`, or nil), strongest first.
     public var motifs: [MotifSummary] {

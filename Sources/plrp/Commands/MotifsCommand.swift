@@ -9,8 +9,8 @@ import Tracks
 struct MotifsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "motifs",
-        abstract: "Seqlets, motifs and database matches from a plrp explain output folder.",
-        usage: "plrp motifs --input <dir> -o <dir> [<options>]",
+        abstract: "Seqlets, motifs and database matches from a plrp explain output folder, or from a relevance track.",
+        usage: "plrp motifs --input <dir> -o <dir> [<options>]\nplrp motifs --track <file> --fasta <fasta> -o <dir> [<options>]",
         discussion: """
         Reads DIR/ohe.npz, DIR/attr.npz and DIR/windows.bed (and DIR/hypothetical.npz when present: CWMs are then \
         means of hypothetical contributions, as TF-MoDISco's). Seqlets are called on per-base relevance (channel \
@@ -23,10 +23,25 @@ struct MotifsCommand: ParsableCommand {
         the informative core and compared with --database (MEME) by column Pearson correlation, with p-values \
         against random database columns and Benjamini–Hochberg q-values. Writes seqlets.bed, motifs.meme (PFMs), \
         cwms.tsv, matches.tsv, instances.bed, report.html and manifest.json into the output folder.
+
+        With --track (a relevance.bw or relevance.bedGraph.gz of plrp explain or run) and --fasta instead of \
+        --input, seqlets are called on the per-base track itself, contig by contig (or in each --regions interval), \
+        in rows of 2,000 bases called 512 at a time (the null pools a block); the --max-seqlets strongest of each \
+        sign are kept (seqlets.bed lists those), their sequences read from the FASTA, and clustered and matched as \
+        above. Memory holds a block of rows and the kept seqlets, not the genome.
         """)
 
     @Option(help: "A plrp explain output folder.")
-    var input: String
+    var input: String?
+
+    @Option(help: "A per-base relevance track (bigWig, or bgzipped and tabix-indexed bedGraph) to call seqlets on, instead of --input.")
+    var track: String?
+
+    @Option(help: "The genome FASTA of --track.")
+    var fasta: String?
+
+    @Option(help: "BED of regions of --track to call seqlets in (default: every contig of the track).")
+    var regions: String?
 
     @Option(help: "Motif database in MEME format (e.g. data/motifs/JASPAR2026_CORE_insects.meme); no matching without it.")
     var database: String?
@@ -61,7 +76,7 @@ struct MotifsCommand: ParsableCommand {
     @Option(help: "Where negative seqlets are called: output-on (windows with a positive seqlet and a positive relevance sum), everywhere, none.")
     var negatives: String = SeqletCaller.NegativeRule.whereOutputIsOn.rawValue
 
-    @Option(help: "Strongest seqlets of each sign clustered (all are written).")
+    @Option(help: "Strongest seqlets of each sign clustered (all are written; with --track, those kept and written).")
     var maxSeqlets: Int = 5000
 
     @Option(help: "q-value below which a database match is reported.")
@@ -74,6 +89,9 @@ struct MotifsCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
+        if (input == nil) == (track == nil) { throw ValidationError("give one of --input (an explain folder) or --track (a relevance track)") }
+        if track != nil, fasta == nil { throw ValidationError("--track needs --fasta, the genome the track lies on") }
+        if input != nil, fasta != nil || regions != nil { throw ValidationError("--fasta and --regions go with --track, not --input") }
         guard SeqletCaller.NegativeRule(rawValue: negatives) != nil else {
             throw ValidationError("--negatives must be one of " + SeqletCaller.NegativeRule.allCases.map(\.rawValue).joined(separator: ", "))
         }
@@ -103,6 +121,20 @@ struct MotifsCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let track, let fasta {
+            guard FileManager.default.isReadableFile(atPath: track) else { throw DataError("cannot read --track '\(track)'") }
+            guard FileManager.default.isReadableFile(atPath: fasta) else { throw DataError("cannot read --fasta '\(fasta)'") }
+            if let regions, !FileManager.default.isReadableFile(atPath: regions) { throw DataError("cannot read --regions '\(regions)'") }
+            let trackJob = TrackMotifsJob(track: track, fasta: fasta, regions: regions, motifs: job)
+            Interruption.watch(out)
+            let folder = try OutputCheck.folder(out)
+            let report = try trackJob.run(into: folder)
+            try Manifest.commit("motifs", parameters: report.parameters, inputs: report.inputs, results: report.results,
+                                seconds: report.seconds, folder: folder)
+            if !quiet { Console.note(report.summary + " → \(out)") }
+            return
+        }
+        guard let input else { return }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue else {
             throw DataError("--input '\(input)' is not a folder")

@@ -56,6 +56,8 @@ bench: build
 	benchmarks/motifs.sh
 	benchmarks/deeplift.sh
 	benchmarks/query.sh
+	benchmarks/tracks.sh
+	benchmarks/track_motifs.sh
 
 # libFuzzer over every parser of untrusted input (FUZZ_SECONDS each, two at a time); crashes land in fuzz/crashes/.
 FUZZ_SECONDS ?= 600

@@ -185,3 +185,21 @@ extension QueryAnswer {
         return text
     }
 }
+
+/// Standard output, buffered in pieces of 64 kB: where `plrp query` streams its answer.
+public final class StandardOutput {
+    private var buffer = ""
+
+    public init() {}
+
+    public func write(_ text: String) {
+        buffer += text
+        if buffer.utf8.count >= 1 << 16 { flush() }
+    }
+
+    public func flush() {
+        guard !buffer.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(buffer.utf8))
+        buffer = ""
+    }
+}

@@ -121,32 +121,12 @@ struct MotifsCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let track, let fasta {
-            guard FileManager.default.isReadableFile(atPath: track) else { throw DataError("cannot read --track '\(track)'") }
-            guard FileManager.default.isReadableFile(atPath: fasta) else { throw DataError("cannot read --fasta '\(fasta)'") }
-            if let regions, !FileManager.default.isReadableFile(atPath: regions) { throw DataError("cannot read --regions '\(regions)'") }
-            let trackJob = TrackMotifsJob(track: track, fasta: fasta, regions: regions, motifs: job)
-            Interruption.watch(out)
-            let folder = try OutputCheck.folder(out)
-            let report = try trackJob.run(into: folder)
-            try Manifest.commit("motifs", parameters: report.parameters, inputs: report.inputs, results: report.results,
-                                seconds: report.seconds, folder: folder)
-            if !quiet { Console.note(report.summary + " → \(out)") }
-            return
-        }
-        guard let input else { return }
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue else {
-            throw DataError("--input '\(input)' is not a folder")
-        }
-        let arrays = ExplainArrays(folder: input)
-        for (name, path) in [("windows.bed", arrays.windows), ("ohe.npz", arrays.oneHot), ("attr.npz", arrays.relevance)]
-        where !FileManager.default.fileExists(atPath: path) {
-            throw DataError("'\(input)' has no \(name): give the output folder of plrp explain")
-        }
+        let trackJob = track.map { TrackMotifsJob(track: $0, fasta: fasta ?? "", regions: regions, motifs: job) }
+        try trackJob?.checkInputs()
+        let arrays = try input.map(ExplainArrays.checked(folder:))
         Interruption.watch(out)
         let folder = try OutputCheck.folder(out)
-        let report = try job.run(from: arrays, into: folder)
+        let report = try trackJob.map { try $0.run(into: folder) } ?? job.run(from: arrays!, into: folder)
         try Manifest.commit("motifs", parameters: report.parameters, inputs: report.inputs, results: report.results,
                             seconds: report.seconds, folder: folder)
         if !quiet { Console.note(report.summary + " → \(out)") }

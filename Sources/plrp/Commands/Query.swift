@@ -80,19 +80,3 @@ struct Query: ParsableCommand {
         out.flush()
     }
 }
-
-/// stdout, buffered in pieces of 64 kB.
-final class StandardOutput {
-    private var buffer = ""
-
-    func write(_ text: String) {
-        buffer += text
-        if buffer.utf8.count >= 1 << 16 { flush() }
-    }
-
-    func flush() {
-        guard !buffer.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(buffer.utf8))
-        buffer = ""
-    }
-}

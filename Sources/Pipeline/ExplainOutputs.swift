@@ -14,9 +14,11 @@ public final class ExplainOutputs: ExplanationSink {
 
     private let sequences: SequenceInput
     private let length: Int
-    private let oneHot: NPZWriter
-    private let attributions: NPZWriter
+    /// ohe.npz and attr.npz, unless the job writes no arrays.
+    private let oneHot: NPZWriter?
+    private let attributions: NPZWriter?
     private let attributionsPath: String
+    private var written = 0
     /// hypothetical.npz and references.npz, when asked for.
     private let hypothetical: NPZWriter?
     private let references: NPZWriter?
@@ -29,12 +31,13 @@ public final class ExplainOutputs: ExplanationSink {
 
     /// - Parameter references: references per window to write (`references.npz`, `[N, R, 4, L]`), or nil.
     public init(folder: OutputDirectory, sequences: SequenceInput, length: Int, tracks: [GenomeTrack],
-                feed: TrackFeed, perRead: Bool, hypothetical: Bool = false, references: Int? = nil) throws {
+                feed: TrackFeed, perRead: Bool, arrays: Bool = true, hypothetical: Bool = false, references: Int? = nil) throws {
+        precondition(arrays || feed != .sortedAfterwards, "tracks sorted afterwards are read back from attr.npz")
         self.sequences = sequences
         self.length = length
-        oneHot = try NPZWriter(path: folder.stage("ohe.npz"), rowShape: [4, length])
-        attributionsPath = folder.stage("attr.npz")
-        attributions = try NPZWriter(path: attributionsPath, rowShape: [4, length])
+        oneHot = arrays ? try NPZWriter(path: folder.stage("ohe.npz"), rowShape: [4, length]) : nil
+        attributionsPath = arrays ? folder.stage("attr.npz") : ""
+        attributions = arrays ? try NPZWriter(path: attributionsPath, rowShape: [4, length]) : nil
         self.hypothetical = hypothetical ? try NPZWriter(path: folder.stage("hypothetical.npz"), rowShape: [4, length]) : nil
         self.references = try references.map { try NPZWriter(path: folder.stage("references.npz"), rowShape: [$0, 4, length]) }
         bed = try TextFile(path: folder.stage("windows.bed"))
@@ -44,30 +47,32 @@ public final class ExplainOutputs: ExplanationSink {
         self.feed = feed
     }
 
-    /// Rows written to attr.npz so far.
-    public var rows: Int { attributions.rows }
+    /// Rows explained so far (those of attr.npz when it is written).
+    public var rows: Int { written }
 
     public func write(_ batch: ExplainedBatch) throws {
         let row = 4 * length
         let results = batch.results, windows = batch.windows, placements = batch.placements
         let suffixed = results.count > 1
         if !suffixed {
-            try oneHot.append(batch.oneHot.values)
-            try attributions.append(results[0].attribution.relevance.values)
+            try oneHot?.append(batch.oneHot.values)
+            try attributions?.append(results[0].attribution.relevance.values)
             if let h = results[0].attribution.hypothetical { try hypothetical?.append(h.values) }
             if let r = results[0].attribution.references { try references?.append(r.values) }
+            written += windows.count
         }
         for (w, window) in windows.enumerated() {
             if feed == .sortedAfterwards {
                 placed.append(.init(contig: sequences.contigs.index(of: window.contig)!, start: window.start, end: window.end,
-                                    firstRow: attributions.rows + (suffixed ? 0 : w - windows.count)))
+                                    firstRow: written + (suffixed ? 0 : w - windows.count)))
             }
             for (t, result) in results.enumerated() {
                 let values = result.attribution.relevance.values[(w * row)..<((w + 1) * row)]
                 let suffix = suffixed ? result.target : nil
                 if suffixed {
-                    try oneHot.append(Array(batch.oneHot.values[(w * row)..<((w + 1) * row)]))
-                    try attributions.append(Array(values))
+                    try oneHot?.append(Array(batch.oneHot.values[(w * row)..<((w + 1) * row)]))
+                    try attributions?.append(Array(values))
+                    written += 1
                     if let h = result.attribution.hypothetical { try hypothetical?.append(Array(h.values[(w * row)..<((w + 1) * row)])) }
                     if let r = result.attribution.references {
                         let size = r.rowLength
@@ -93,8 +98,8 @@ public final class ExplainOutputs: ExplanationSink {
 
     /// Completes every file; sorted-afterwards tracks are made here from the finished attr.npz.
     public func finish() throws {
-        try oneHot.finish()
-        try attributions.finish()
+        try oneHot?.finish()
+        try attributions?.finish()
         try hypothetical?.finish()
         try references?.finish()
         try bed.close()

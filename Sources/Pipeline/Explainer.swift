@@ -7,6 +7,9 @@ import Tracks
 
 /// Everything an explain job needs, as values: what to read, which model, how to explain, and where the per-base
 /// relevance goes. `Explainer` opens it.
+/// Which per-window arrays an explain job writes.
+public enum ArrayOutput: String, Sendable, CaseIterable { case all, none }
+
 public struct ExplainJob: Sendable {
     public var input: InputDescription
     /// The model file (.safetensors).
@@ -18,6 +21,9 @@ public struct ExplainJob: Sendable {
     public var aggregate: Aggregation = .mean
     /// Write genome tracks when windows have genome coordinates.
     public var tracks = true
+    /// Write the per-window arrays (ohe.npz, attr.npz and the optional ones); `.none` keeps only windows.bed, the
+    /// tracks and the manifest — the arrays grow with the genome (two of 677 MB for chr2R at step 150).
+    public var arrays: ArrayOutput = .all
     /// With BAM input: reads.bed, each read with its total relevance.
     public var perRead = false
     /// Only part `index` of `count` of the windows.
@@ -38,6 +44,12 @@ public struct ExplainJob: Sendable {
         if batchSize < 1 { throw PipelineError.usage("--batch-size must be at least 1") }
         if threads < 1 { throw PipelineError.usage("--threads must be at least 1, got \(threads)") }
         if perRead && input.bam == nil { throw PipelineError.usage("--per-read needs --bam input") }
+        if arrays == .none {
+            if method.hypothetical || method.writeReferences {
+                throw PipelineError.usage("--hypothetical and --write-references write arrays; not with --arrays none")
+            }
+            if !tracks { throw PipelineError.usage("--arrays none with --no-tracks would write no relevance at all") }
+        }
     }
 }
 
@@ -149,13 +161,18 @@ public final class Explainer {
     /// commits the folder.
     public func explain(into folder: OutputDirectory, progress: ProgressObserver? = nil) throws -> ExplainReport {
         let (tracks, feed) = try makeTracks(folder: folder)
+        if job.arrays == .none {
+            guard !tracks.isEmpty else { throw PipelineError.usage("--arrays none writes relevance only as genome tracks, and this input has none (--sequences, or unsorted --bam regions)") }
+            guard feed == .streamed else { throw PipelineError.usage("--arrays none needs the regions in genome order (e.g. bedtools sort | bedtools merge): their tracks are otherwise sorted from attr.npz") }
+        }
         let outputs = try ExplainOutputs(folder: folder, sequences: sequences, length: network.inputLength, tracks: tracks,
-                                         feed: feed, perRead: job.perRead, hypothetical: job.method.hypothetical,
+                                         feed: feed, perRead: job.perRead, arrays: job.arrays == .all, hypothetical: job.method.hypothetical,
                                          references: job.method.writeReferences ? MethodConfiguration.referenceCount(attributor) : nil)
         var report = try run(into: outputs, progress: progress)
         report.rows = outputs.rows
         report.results["rows"] = outputs.rows
         report.parameters["tracks"] = tracks.isEmpty ? "none" : feed == .streamed ? "streamed" : "sorted after the run"
+        report.parameters["arrays"] = job.arrays.rawValue
         return report
     }
 

@@ -32,6 +32,7 @@ public struct RunJob {
         arguments += explain.method.nonDefaultArguments
         arguments += input.regions.flatMap { ["--region", $0] } + (input.regionsFile.map { ["--regions", $0] } ?? [])
         if let shard = explain.shard { arguments += ["--shard", "\(shard.index)/\(shard.count)"] }
+        if explain.arrays != .all { arguments += ["--arrays", explain.arrays.rawValue] }
         if explain.shard == nil, let database = motifs.database { arguments += ["--database", database] }
         return arguments
     }
@@ -41,12 +42,21 @@ public struct RunJob {
         try (arguments + inputs.map { "md5:" + (try FileChecksum.md5(path: $0)) }).joined(separator: " ")
     }
 
+    /// Motifs from the run's staged genome track (named by its final name, not the staged one).
+    private func trackMotifs(_ folder: OutputDirectory) -> TrackMotifsJob {
+        var job = TrackMotifsJob(track: folder.staged("relevance.bw") ?? "", fasta: explain.input.fasta ?? "", motifs: motifs)
+        job.trackName = "relevance.bw"
+        return job
+    }
+
     /// Whether `folder` holds the complete results of the job `identity` (its manifest says so and the arrays exist).
     public static func isFinished(_ identity: String, in folder: String) -> Bool {
         guard Manifest.parameters(inFolder: folder)?["job"] as? String == identity else {
             return false
         }
-        return ["ohe.npz", "attr.npz", "windows.bed"].allSatisfy { FileManager.default.fileExists(atPath: PathName.join(folder, $0)) }
+        let files = Manifest.parameters(inFolder: folder)?["arrays"] as? String == ArrayOutput.none.rawValue
+            ? ["relevance.bw", "windows.bed"] : ["ohe.npz", "attr.npz", "windows.bed"]
+        return files.allSatisfy { FileManager.default.fileExists(atPath: PathName.join(folder, $0)) }
     }
 
     /// Runs the job into `folder` (staged, then committed with its manifest); `identity` is `identity()`, `started`
@@ -61,8 +71,11 @@ public struct RunJob {
         manifest.timings = ["explain": explained.seconds]
         var found: MotifsReport?
         if explain.shard == nil {
-            let report = try motifs.run(from: ExplainArrays(staged: folder), into: folder,
-                                        source: ExplainArrays.source(parameters: explained.parameters, inputs: inputs))
+            // Without arrays the motifs come from the staged genome track, as `plrp motifs --track` finds them.
+            let report = explain.arrays == .all
+                ? try motifs.run(from: ExplainArrays(staged: folder), into: folder,
+                                 source: ExplainArrays.source(parameters: explained.parameters, inputs: inputs))
+                : try trackMotifs(folder).run(into: folder)
             manifest.parameters["motifs"] = report.parameters
             manifest.results["motifs"] = report.results
             manifest.timings["motifs"] = report.seconds

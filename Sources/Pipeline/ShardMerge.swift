@@ -54,6 +54,9 @@ public struct ShardMerge {
     /// Checks that `folders` are shards 1…N of one job.
     public init(_ folders: [String], motifs: MotifsJob?) throws {
         shards = try ShardFolder.ordered(folders)
+        if let part = shards.first(where: { $0.parameters["arrays"] as? String == ArrayOutput.none.rawValue }) {
+            throw PipelineError.usage("'\(part.folder)' was run with --arrays none: merging rebuilds the tracks and motifs from the shards' arrays, so shards to merge need --arrays all")
+        }
         self.motifs = motifs
     }
 

@@ -21,6 +21,8 @@ public struct TrackMotifsJob: Sendable {
     /// Bases per row, and rows per block (the pool of the caller's null).
     public var rowLength = 2000
     public var blockRows = 512
+    /// The track's name in output headers and the report; nil for its file name (a run names its staged track).
+    public var trackName: String?
 
     public init(track: String, fasta: String, regions: String? = nil, motifs: MotifsJob = MotifsJob()) {
         (self.track, self.fasta, self.regions, self.motifs) = (track, fasta, regions, motifs)
@@ -72,7 +74,7 @@ public struct TrackMotifsJob: Sendable {
                                         merged: found.joined, conflicts: 0, thresholds: thresholds)
         let kept = [Seqlet.Sign.positive, .negative].map { sign in seqlets.filter { $0.sign == sign }.count }
         let header = [
-            "plrp \(plrpVersion) motifs --track \((track as NSString).lastPathComponent)",
+            "plrp \(plrpVersion) motifs --track \(shownTrack)",
             discovery.caller.description + " rows=\(rowLength) overlap=\(caller.overlap) block=\(blockRows) rows (the null pools a block)",
             "thresholds over \(found.blocks) blocks: " + [Seqlet.Sign.positive, .negative].map { sign in
                 "\(sign.rawValue)=" + (found.thresholds[sign].map { "\($0.lowerBound)–\($0.upperBound)" } ?? "none")
@@ -87,17 +89,19 @@ public struct TrackMotifsJob: Sendable {
         return TrackMotifs(found: motifsFound, calls: found)
     }
 
+    private var shownTrack: String { trackName ?? (track as NSString).lastPathComponent }
+
     /// Finds motifs in the track and stages every motif output in `folder`; the caller writes the manifest.
     public func run(into folder: OutputDirectory) throws -> MotifsReport {
         let started = Date()
         let motifsFound = try find()
         let found = motifsFound.found
-        let source: [(String, String)] = [("track", (track as NSString).lastPathComponent),
+        let source: [(String, String)] = [("track", shownTrack),
                                           ("genome", (fasta as NSString).lastPathComponent),
                                           ("regions", regions.map { ($0 as NSString).lastPathComponent } ?? "every contig of the track")]
         try motifs.stage(found, into: folder, source: source)
         var report = motifs.report(found, inputs: [track, fasta] + (regions.map { [$0] } ?? []), seconds: Date().timeIntervalSince(started))
-        report.parameters["track"] = track
+        report.parameters["track"] = trackName ?? track
         report.parameters["fasta"] = fasta
         report.parameters["regions"] = regions ?? NSNull()
         report.parameters["row_length"] = rowLength

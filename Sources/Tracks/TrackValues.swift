@@ -13,19 +13,21 @@ public final class TrackValues {
     private let source: Source
     private var line = kstring_t(l: 0, m: 0, s: nil)
 
-    /// Opens `path` by its name: `.bw`/`.bigWig` as bigWig, anything else as bedGraph with a `.tbi` index.
+    /// Opens `path`: a bigWig by its magic number (so a staged file under a temporary name opens too), anything else
+    /// as a bedGraph with a `.tbi` index; a file named `.bw`/`.bigWig` that is no bigWig is refused.
     public init(path: String) throws {
         self.path = path
         guard FileManager.default.isReadableFile(atPath: path) else { throw TracksError("cannot read track '\(path)'") }
         let lower = path.lowercased()
-        if lower.hasSuffix(".bw") || lower.hasSuffix(".bigwig") {
-            // libBigWig complains on stderr about a file that is not one; its magic number is checked first.
-            var magic: [UInt8] = []
-            if let handle = FileHandle(forReadingAtPath: path) {
-                magic = [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
-                try? handle.close()
-            }
-            guard magic == [0x26, 0xFC, 0x8F, 0x88], let file = bwOpen(path, nil, "r") else { throw TracksError("cannot open bigWig '\(path)' (not a bigWig file?)") }
+        // libBigWig complains on stderr about a file that is not one; its magic number is checked first.
+        var magic: [UInt8] = []
+        if let handle = FileHandle(forReadingAtPath: path) {
+            magic = [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
+            try? handle.close()
+        }
+        let isBigWig = magic == [0x26, 0xFC, 0x8F, 0x88]
+        if isBigWig || lower.hasSuffix(".bw") || lower.hasSuffix(".bigwig") {
+            guard isBigWig, let file = bwOpen(path, nil, "r") else { throw TracksError("cannot open bigWig '\(path)' (not a bigWig file?)") }
             source = .bigWig(file)
         } else {
             guard let file = hts_open(path, "r") else { throw TracksError("cannot open bedGraph '\(path)'") }

@@ -8,6 +8,7 @@ import Pipeline
 import Tracks
 
 extension Aggregation: ExpressibleByArgument {}
+extension ArrayOutput: ExpressibleByArgument {}
 
 /// `plrp explain`: relevance per window by LRP / PLRP, or a baseline.
 struct ExplainCommand: ParsableCommand {
@@ -47,6 +48,9 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "How overlapping windows combine per base in the tracks: mean, max-abs, or center (the window whose centre is nearest).")
     var aggregate: Aggregation = .mean
 
+    @Option(help: "all, or none: no ohe.npz/attr.npz (they grow with the genome), only windows.bed, the tracks and the manifest.")
+    var arrays: ArrayOutput = .all
+
     @Flag(inversion: .prefixedNo, help: "Write the genome tracks (relevance.bedGraph.gz, .tbi, .bw) when windows have genome coordinates.")
     var tracks = true
 
@@ -76,6 +80,7 @@ struct ExplainCommand: ParsableCommand {
         job.target = target
         job.aggregate = aggregate
         job.tracks = tracks
+        job.arrays = arrays
         job.perRead = perRead
         job.shard = try Self.shard(shard)
         job.batchSize = batchSize

@@ -38,6 +38,9 @@ struct Run: ParsableCommand {
 
     @OptionGroup(title: "Method") var method: MethodOptions
 
+    @Option(help: "all, or none: no ohe.npz/attr.npz (recommended for whole genomes); motifs then come from the track.")
+    var arrays: ArrayOutput = .all
+
     @Option(help: "Run only part I of N of the windows (1-based); no motifs, `plrp merge` joins the parts.")
     var shard: String?
 
@@ -69,6 +72,7 @@ struct Run: ParsableCommand {
         var explain = ExplainJob(input: input, model: model, method: method.configuration)
         explain.shard = try ExplainCommand.shard(shard)
         explain.threads = threads
+        explain.arrays = arrays
         let job = RunJob(explain: explain, motifs: MotifsJob(database: database))
 
         let identity = try job.identity()

@@ -1,0 +1,71 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `--arrays none`: explain and run write the tracks (and run its motifs, from the track) without ohe.npz/attr.npz.
+final class ArraysNoneTests: XCTestCase {
+    static let region = "chr2R:1,000,001-1,030,000"
+
+    func testExplainWritesTheSameTracksWithoutArrays() throws {
+        let folder = TemporaryFolder()
+        for arrays in ["all", "none"] {
+            let run = try plrp("explain", "--fasta", Repo.genome, "--model", Repo.path("data/models/default.safetensors"),
+                               "--region", Self.region, "--step", "150", "--arrays", arrays, "-o", folder.file(arrays), "--quiet")
+            XCTAssertEqual(run.status, 0, run.stderr)
+        }
+        let fm = FileManager.default
+        XCTAssertTrue(fm.fileExists(atPath: folder.file("all/attr.npz")))
+        XCTAssertFalse(fm.fileExists(atPath: folder.file("none/attr.npz")))
+        XCTAssertFalse(fm.fileExists(atPath: folder.file("none/ohe.npz")))
+        for file in ["relevance.bedGraph.gz", "relevance.bedGraph.gz.tbi", "relevance.bw", "windows.bed"] {
+            let all = try XCTUnwrap(fm.contents(atPath: folder.file("all/\(file)")), file)
+            let none = try XCTUnwrap(fm.contents(atPath: folder.file("none/\(file)")), file)
+            XCTAssertGreaterThan(all.count, 100, file)
+            XCTAssertEqual(all, none, file)
+        }
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.file("none/manifest.json")))) as! [String: Any]
+        XCTAssertEqual((manifest["parameters"] as? [String: Any])?["arrays"] as? String, "none")
+    }
+
+    func testRunFindsMotifsFromTheTrackAndMergeRefusesSuchShards() throws {
+        let folder = TemporaryFolder()
+        var run = try plrp("run", "--region", Self.region, "--arrays", "none", "-o", folder.file("run"), "--quiet")
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let fm = FileManager.default
+        XCTAssertFalse(fm.fileExists(atPath: folder.file("run/attr.npz")))
+        for file in ["relevance.bw", "seqlets.bed", "motifs.meme", "matches.tsv", "instances.bed", "report.html", "manifest.json"] {
+            XCTAssertTrue(fm.fileExists(atPath: folder.file("run/\(file)")), file)
+        }
+        for file in ["seqlets.bed", "motifs.meme", "instances.bed", "report.html", "manifest.json"] {
+            let text = try String(contentsOfFile: folder.file("run/\(file)"), encoding: .utf8)
+            XCTAssertFalse(text.contains(".partial-"), "\(file) names the staged track")
+        }
+        let seqlets = try String(contentsOfFile: folder.file("run/seqlets.bed"), encoding: .utf8)
+        XCTAssertTrue(seqlets.contains("kept"), "seqlets.bed says which seqlets it lists")
+        XCTAssertGreaterThan(seqlets.split(separator: "\n").filter { !$0.hasPrefix("#") }.count, 5)
+        // The same job again is left as it is.
+        run = try plrp("run", "--region", Self.region, "--arrays", "none", "-o", folder.file("run"))
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("already holds this job's results"), run.stderr)
+
+        for i in 1...2 {
+            run = try plrp("run", "--region", Self.region, "--arrays", "none", "--shard", "\(i)/2", "-o", folder.file("s\(i)"), "--quiet")
+            XCTAssertEqual(run.status, 0, run.stderr)
+        }
+        run = try plrp("merge", folder.file("s1"), folder.file("s2"), "-o", folder.file("merged"))
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.hasPrefix("plrp: error: ") && run.stderr.contains("--arrays none"), run.stderr)
+        XCTAssertFalse(fm.fileExists(atPath: folder.file("merged")))
+    }
+
+    func testOptionsThatNeedArraysAreRefused() throws {
+        let folder = TemporaryFolder()
+        for extra in [["--hypothetical"], ["--no-tracks"]] {
+            let run = try plrp(["explain", "--fasta", Repo.genome, "--model", Repo.path("data/models/default.safetensors"),
+                                "--region", Self.region, "--arrays", "none", "-o", folder.file("x")] + extra)
+            XCTAssertEqual(run.status, 2, "\(extra)")
+            XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file("x")))
+        }
+    }
+}

@@ -29,14 +29,9 @@ public struct CoreMatcher: Sendable {
 
     /// Every database motif compared with the bases `codes` (0–3 for A, C, G, T; 4 for any other), in database order.
     public func compare(codes: ArraySlice<UInt8>) -> [MotifComparison.Match] {
-        let forward = codes.map { Int(min($0, 4)) }
-        let reverse = forward.reversed().map { $0 == 4 ? 4 : 3 - $0 }
-        let strands = [Strand(forward, nulls), Strand(reverse, nulls)]
-        var matches = dots.enumerated().map { t, target -> MotifComparison.Match in
-            let b = best(strands, target)
-            let p = -expm1(Double(b.alignments) * log1p(-min(b.p, 1 - 1e-16)))
-            return MotifComparison.Match(target: t, score: b.score, pValue: max(p, Double.leastNormalMagnitude), qValue: 1,
-                                         offset: b.offset, strand: b.strand)
+        var matches = bestAlignments(codes).enumerated().map { t, b in
+            MotifComparison.Match(target: t, score: b.score, pValue: MotifComparison.pairPValue(b.p, alignments: b.alignments),
+                                  qValue: 1, offset: b.offset, strand: b.strand)
         }
         let q = BenjaminiHochberg.qValues(matches.map(\.pValue))
         for i in matches.indices { matches[i].qValue = q[i] }
@@ -46,24 +41,22 @@ public struct CoreMatcher: Sendable {
     /// The database motif with the smallest p-value for `codes` (the first on a tie) and its q-value among all
     /// targets: `compare(codes:)`'s best entry, without building the others.
     public func best(codes: ArraySlice<UInt8>) -> (target: Int, pValue: Double, qValue: Double)? {
-        guard !dots.isEmpty else { return nil }
-        let forward = codes.map { Int(min($0, 4)) }
-        let reverse = forward.reversed().map { $0 == 4 ? 4 : 3 - $0 }
-        let strands = [Strand(forward, nulls), Strand(reverse, nulls)]
-        var pValues = [Double](repeating: 1, count: dots.count)
-        var bestTarget = 0
-        for (t, target) in dots.enumerated() {
-            let b = best(strands, target)
-            let p = max(-expm1(Double(b.alignments) * log1p(-min(b.p, 1 - 1e-16))), Double.leastNormalMagnitude)
-            pValues[t] = p
-            if p < pValues[bestTarget] { bestTarget = t }
-        }
+        let pValues = bestAlignments(codes).map { MotifComparison.pairPValue($0.p, alignments: $0.alignments) }
+        guard let first = pValues.indices.min(by: { pValues[$0] < pValues[$1] }) else { return nil }
         // Benjamini–Hochberg's q of the smallest p: the least p₍ₖ₎·m/k over the sorted p-values, at most 1.
         let sorted = pValues.sorted()
         let m = Double(sorted.count)
         var q = 1.0
         for (k, p) in sorted.enumerated() { q = min(q, p * m / Double(k + 1)) }
-        return (bestTarget, pValues[bestTarget], q)
+        return (first, pValues[first], q)
+    }
+
+    /// Each target's best alignment with `codes` on either strand, in database order.
+    private func bestAlignments(_ codes: ArraySlice<UInt8>) -> [(score: Double, p: Double, offset: Int, strand: Character, alignments: Int)] {
+        let forward = codes.map { Int(min($0, 4)) }
+        let reverse = forward.reversed().map { $0 == 4 ? 4 : 3 - $0 }
+        let strands = [Strand(forward, nulls), Strand(reverse, nulls)]
+        return dots.map { best(strands, $0) }
     }
 
     /// One orientation of the query, with the null's mean and variance summed over every column range [lo, hi) in

@@ -39,13 +39,17 @@ public struct MotifComparison: Sendable {
         let nulls = [columnNull(forward), columnNull(reverse)]
         var matches = standardized.enumerated().map { t, target -> Match in
             let b = best([forward, reverse], nulls, target)
-            let p = -expm1(Double(b.alignments) * log1p(-min(b.p, 1 - 1e-16)))
-            return Match(target: t, score: b.score, pValue: max(p, Double.leastNormalMagnitude), qValue: 1,
+            return Match(target: t, score: b.score, pValue: Self.pairPValue(b.p, alignments: b.alignments), qValue: 1,
                          offset: b.offset, strand: b.strand)
         }
         let q = BenjaminiHochberg.qValues(matches.map(\.pValue))
         for i in matches.indices { matches[i].qValue = q[i] }
         return matches
+    }
+
+    /// A pair's p-value from its best alignment's, corrected for the alignments tried: 1 − (1 − p)ⁿ, kept above 0.
+    static func pairPValue(_ p: Double, alignments: Int) -> Double {
+        max(-expm1(Double(alignments) * log1p(-min(p, 1 - 1e-16))), Double.leastNormalMagnitude)
     }
 
     /// Mean and variance of each query column's correlation with a random database column.

@@ -120,7 +120,7 @@ public final class RunMerger {
     }
 }
 
-/// Keeps the runs in memory (for short regions answered on the spot, and for checks).
+/// Keeps the runs in memory (for checks).
 public final class CollectedRuns: TrackSink {
     public private(set) var runs: [TrackRun] = []
     public init() {}

@@ -17,12 +17,7 @@ final class InterruptionTests: XCTestCase {
             process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
             process.standardOutput = FileHandle.nullDevice
             try process.run()
-            var writing = false
-            for _ in 0..<600 where !writing {
-                usleep(20_000)
-                writing = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).contains { $0.contains(".partial-") }
-            }
-            XCTAssertTrue(writing, "the run never started writing")
+            XCTAssertTrue(waitUntilWriting(out), "the run never started writing")
             kill(process.processIdentifier, signal)
             process.waitUntilExit()
             XCTAssertEqual(process.terminationReason, .exit)

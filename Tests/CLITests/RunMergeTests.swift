@@ -73,12 +73,7 @@ final class RunMergeTests: XCTestCase {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         // Wait until the run is writing (its temporary files exist), then kill it without warning.
-        var writing = false
-        for _ in 0..<600 where !writing {
-            usleep(20_000)
-            writing = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).contains { $0.contains(".partial-") }
-        }
-        XCTAssertTrue(writing, "the run never started writing")
+        XCTAssertTrue(waitUntilWriting(out), "the run never started writing")
         usleep(300_000)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()

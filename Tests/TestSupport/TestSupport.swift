@@ -138,3 +138,14 @@ public func writeKmerTask(_ n: Int, length: Int, prefix: String, seed: UInt64, i
     try labels.write(toFile: folder.file("\(prefix).tsv"), atomically: true, encoding: .utf8)
     return truth
 }
+
+/// Waits up to 12 s until `folder` holds a file plrp is still writing (a `.partial-` name); whether it did.
+public func waitUntilWriting(_ folder: String) -> Bool {
+    for _ in 0..<600 {
+        if ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).contains(where: { $0.contains(".partial-") }) {
+            return true
+        }
+        usleep(20_000)
+    }
+    return false
+}

@@ -1,3 +1,4 @@
+import Encoding
 import Foundation
 import GenomeIO
 import Motifs
@@ -153,29 +154,26 @@ public struct TrackMotifsJob: Sendable {
         return stretches
     }
 
-    /// One row per kept seqlet, `span` bases: one-hot from the genome, relevance = the track's value on the channel
-    /// of the base that is there (0 on an N), places in genome coordinates.
+    /// One row per kept seqlet, `span` bases: one-hot from the genome as plrp encodes every window (past the contig
+    /// end, and at N, a zero column), relevance = the track's value on the channel of the base that is there, places
+    /// in genome coordinates.
     static func windows(_ sites: [TrackSeqletCaller.Site], span: Int, genome: FastaFile) throws -> ExplainedWindows {
-        var oneHot = [Float](repeating: 0, count: sites.count * 4 * span)
-        var relevance = oneHot
+        let encoder = OneHotEncoder(policy: .zero)
+        var oneHot: [Float] = []
+        oneHot.reserveCapacity(sites.count * 4 * span)
+        var relevance = [Float](repeating: 0, count: sites.count * 4 * span)
         var letters: [UInt8] = []
         var places: [Window] = []
         places.reserveCapacity(sites.count)
         for (r, site) in sites.enumerated() {
             let length = genome.contigs.length(of: site.contig)!
-            let end = min(length, site.spanStart + span)
-            try genome.fetch(contig: site.contig, start: site.spanStart, end: end, into: &letters)
-            for (i, letter) in letters.enumerated() {
-                let channel: Int
-                switch letter | 0x20 {
-                case UInt8(ascii: "a"): channel = 0
-                case UInt8(ascii: "c"): channel = 1
-                case UInt8(ascii: "g"): channel = 2
-                case UInt8(ascii: "t"): channel = 3
-                default: continue
+            try genome.fetch(contig: site.contig, start: site.spanStart, end: min(length, site.spanStart + span), into: &letters)
+            letters.append(contentsOf: repeatElement(UInt8(ascii: "N"), count: span - letters.count))
+            encoder.encode(letters, count: 1, length: span, appendingTo: &oneHot)
+            for c in 0..<4 {
+                for i in 0..<min(span, site.values.count) where oneHot[r * 4 * span + c * span + i] == 1 {
+                    relevance[r * 4 * span + c * span + i] = site.values[i]
                 }
-                oneHot[r * 4 * span + channel * span + i] = 1
-                relevance[r * 4 * span + channel * span + i] = site.values[i]
             }
             places.append(Window(contig: site.contig, start: site.spanStart, end: site.spanStart + span))
         }

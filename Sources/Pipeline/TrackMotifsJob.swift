@@ -128,17 +128,11 @@ public struct TrackMotifsJob: Sendable {
                 let region = entry.region
                 list.append(GenomicRegion(contig: region.contig, start: max(0, region.start), end: min(length, region.end)))
             }
-            let order = { (r: GenomicRegion) in genome.contigs.index(of: r.contig)! }
-            list.sort { (order($0), $0.start) < (order($1), $1.start) }
-            var joined: [GenomicRegion] = []
-            for region in list {
-                if let last = joined.last, last.contig == region.contig, region.start <= last.end {
-                    joined[joined.count - 1] = GenomicRegion(contig: last.contig, start: last.start, end: max(last.end, region.end))
-                } else {
-                    joined.append(region)
-                }
+            // Sorted and joined as a track's extent is.
+            return try TrackExtent(regions: list, contigs: genome.contigs).spans.map { span in
+                let contig = genome.contigs[span.contig]
+                return TrackSeqletCaller.Stretch(contig: contig.name, start: span.start, end: span.end, contigLength: contig.length)
             }
-            return joined.map { TrackSeqletCaller.Stretch(contig: $0.contig, start: $0.start, end: $0.end, contigLength: genome.contigs.length(of: $0.contig)!) }
         }
         var stretches: [TrackSeqletCaller.Stretch] = []
         for contig in values.contigs {

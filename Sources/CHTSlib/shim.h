@@ -27,7 +27,6 @@ static inline void plrp_hts_itr_destroy(hts_itr_t *itr) { hts_itr_destroy(itr); 
 static inline int plrp_tbx_itr_next(htsFile *fp, tbx_t *tbx, hts_itr_t *itr, kstring_t *s) { return tbx_itr_next(fp, tbx, itr, s); }
 /// The virtual offset of the next byte written or read (BGZF block address << 16 | offset in the block).
 static inline int64_t plrp_bgzf_tell(BGZF *fp) { return bgzf_tell(fp); }
-static inline hts_itr_t *plrp_tbx_itr_querys(const tbx_t *tbx, const char *s) { return tbx_itr_querys(tbx, s); }
 static inline hts_itr_t *plrp_tbx_itr_queryi(const tbx_t *tbx, int tid, hts_pos_t beg, hts_pos_t end) { return tbx_itr_queryi(tbx, tid, beg, end); }
 
 #endif

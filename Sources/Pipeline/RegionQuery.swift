@@ -167,15 +167,12 @@ public final class RegionQuery {
 
     /// The results' bedGraph over the region, a megabase at a time so that memory stays bounded.
     private func readTrack(into receiver: QueryReceiver) throws {
-        let track = PathName.join(job.results!, "relevance.bedGraph.gz")
+        let track = try TrackValues(path: PathName.join(job.results!, "relevance.bedGraph.gz"))
         let chunk = 1 << 20
         var letters: [UInt8] = [], relevance: [Float] = []
         for from in stride(from: region.start, to: region.end, by: chunk) {
             let to = min(region.end, from + chunk)
-            relevance = [Float](repeating: 0, count: to - from)
-            for line in try BedGraphReader.query(track, region: GenomicRegion(contig: region.contig, start: from, end: to).description) {
-                for p in max(line.start, from)..<min(line.end, to) { relevance[p - from] = line.value }
-            }
+            try track.read(contig: region.contig, start: from, end: to, into: &relevance)
             try genome.fetch(contig: region.contig, start: from, end: to, into: &letters)
             try receiver.bases(from: from, letters: letters[...], relevance: relevance[...])
         }

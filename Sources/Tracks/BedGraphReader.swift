@@ -18,39 +18,6 @@ public enum BedGraphReader {
 }
 
 extension BedGraphReader {
-    /// One bedGraph line: `[start, end)` of `contig` with `value`.
-    public struct Line: Sendable, Equatable {
-        public let contig: String
-        public let start: Int
-        public let end: Int
-        public let value: Float
-    }
-
-    /// The lines of a tabix-indexed bedGraph overlapping `region` (samtools syntax, 1-based inclusive).
-    public static func query(_ path: String, region: String) throws -> [Line] {
-        guard let file = hts_open(path, "r") else { throw TracksError("cannot open '\(path)'") }
-        defer { hts_close(file) }
-        guard let index = tbx_index_load(path) else { throw TracksError("'\(path)' has no tabix index (.tbi)") }
-        defer { tbx_destroy(index) }
-        guard let iterator = plrp_tbx_itr_querys(index, region) else {
-            throw TracksError("'\(path)': cannot query \(region) (contig not in the track?)")
-        }
-        defer { plrp_hts_itr_destroy(iterator) }
-        var text = kstring_t(l: 0, m: 0, s: nil)
-        defer { free(text.s) }
-        var lines: [Line] = []
-        while plrp_tbx_itr_next(file, index, iterator, &text) >= 0 {
-            let fields = String(cString: text.s).split(separator: "\t")
-            guard fields.count >= 4, let start = Int(fields[1]), let end = Int(fields[2]), let value = Float(fields[3]) else {
-                throw TracksError("'\(path)': malformed line in \(region)")
-            }
-            lines.append(Line(contig: String(fields[0]), start: start, end: end, value: value))
-        }
-        return lines
-    }
-}
-
-extension BedGraphReader {
     /// The bases a bedGraph's lines cover, as spans (book-ended lines joined) of the contigs in `contigs`; the lines
     /// must be sorted, as plrp writes them. Read as a stream, so memory holds the spans, not the lines.
     public static func coverage(of path: String, contigs: ContigTable) throws -> [TrackExtent.Span] {

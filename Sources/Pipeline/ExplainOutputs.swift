@@ -28,10 +28,14 @@ public final class ExplainOutputs: ExplanationSink {
     public let feed: TrackFeed
     /// For `sortedAfterwards`: each window's contig index, start, end and first row.
     private var placed: [GenomeTrack.StoredWindow] = []
+    /// A shard's edge windows, for the merge to join its tracks with its neighbours' (streamed tracks only).
+    private let edges: ShardEdgeWriter?
+    private var windowValues: [ArraySlice<Float>] = []
 
     /// - Parameter references: references per window to write (`references.npz`, `[N, R, 4, L]`), or nil.
     public init(folder: OutputDirectory, sequences: SequenceInput, length: Int, tracks: [GenomeTrack],
-                feed: TrackFeed, perRead: Bool, arrays: Bool = true, hypothetical: Bool = false, references: Int? = nil) throws {
+                feed: TrackFeed, perRead: Bool, arrays: Bool = true, edges: Bool = false, hypothetical: Bool = false,
+                references: Int? = nil) throws {
         precondition(arrays || feed != .sortedAfterwards, "tracks sorted afterwards are read back from attr.npz")
         self.sequences = sequences
         self.length = length
@@ -45,6 +49,8 @@ public final class ExplainOutputs: ExplanationSink {
         try reads?.write("#chrom\tstart\tend\tname\tscore\tstrand\trelevance\n")
         self.tracks = tracks
         self.feed = feed
+        self.edges = edges && feed == .streamed && !tracks.isEmpty
+            ? try ShardEdgeWriter(folder: folder, windowLength: length, tracks: tracks.count) : nil
     }
 
     /// Rows explained so far (those of attr.npz when it is written).
@@ -91,7 +97,12 @@ public final class ExplainOutputs: ExplanationSink {
                     } else {
                         try tracks[t].add(window, placement: placements[w], values: sums[...])
                     }
+                    if edges != nil { windowValues.append(sums[...]) }
                 }
+            }
+            if let edges {
+                try edges.add(window, values: windowValues)
+                windowValues.removeAll(keepingCapacity: true)
             }
         }
     }
@@ -104,6 +115,7 @@ public final class ExplainOutputs: ExplanationSink {
         try references?.finish()
         try bed.close()
         try reads?.close()
+        try edges?.finish()
         if feed == .sortedAfterwards {
             try GenomeTrack.build(tracks, from: try NPZReader.Rows(path: attributionsPath), windows: placed, contigs: sequences.contigs)
         } else {

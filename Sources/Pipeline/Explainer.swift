@@ -166,7 +166,8 @@ public final class Explainer {
             guard feed == .streamed else { throw PipelineError.usage("--arrays none needs the regions in genome order (e.g. bedtools sort | bedtools merge): their tracks are otherwise sorted from attr.npz") }
         }
         let outputs = try ExplainOutputs(folder: folder, sequences: sequences, length: network.inputLength, tracks: tracks,
-                                         feed: feed, perRead: job.perRead, arrays: job.arrays == .all, hypothetical: job.method.hypothetical,
+                                         feed: feed, perRead: job.perRead, arrays: job.arrays == .all, edges: job.shard != nil,
+                                         hypothetical: job.method.hypothetical,
                                          references: job.method.writeReferences ? MethodConfiguration.referenceCount(attributor) : nil)
         var report = try run(into: outputs, progress: progress)
         report.rows = outputs.rows
@@ -201,6 +202,7 @@ public final class Explainer {
             "aggregate": job.aggregate.rawValue, "tracks": tracks ?? "none", "per_read": job.perRead, "model": job.model,
         ]) { own, _ in own }.merging(job.input.manifestParameters(window: network.inputLength)) { own, _ in own }
         if let shard = job.shard { parameters["shard"] = "\(shard.index)/\(shard.count)" }
+        if let fasta = job.input.fasta { parameters["fasta"] = fasta }
         var results: [String: Any] = ["windows": windows, "rows": rows]
         if method.method == .lrp {
             results["conservation"] = [

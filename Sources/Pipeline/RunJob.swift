@@ -33,6 +33,9 @@ public struct RunJob {
         arguments += input.regions.flatMap { ["--region", $0] } + (input.regionsFile.map { ["--regions", $0] } ?? [])
         if let shard = explain.shard { arguments += ["--shard", "\(shard.index)/\(shard.count)"] }
         if explain.arrays != .all { arguments += ["--arrays", explain.arrays.rawValue] }
+        // Settings the library takes beyond `plrp run`'s options, so that shards differing in them are told apart.
+        if let target = explain.target { arguments += ["--target", target] }
+        if explain.aggregate != .mean { arguments += ["--aggregate", explain.aggregate.rawValue] }
         if explain.shard == nil, let database = motifs.database { arguments += ["--database", database] }
         return arguments
     }

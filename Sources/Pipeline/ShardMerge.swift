@@ -43,20 +43,22 @@ public struct ShardFolder {
     }
 }
 
-/// Joins shard folders into exactly what one run writes: arrays and windows.bed concatenated in shard order, the
-/// genome tracks rebuilt from the joined relevance in genome order over the bases the shards' tracks cover, and motifs
-/// found once over all windows.
+/// Joins shard folders into exactly what one run writes, in memory that does not grow with the genome: windows.bed
+/// and the arrays copied in shard order block by block, each genome track joined from the shards' tracks with the
+/// bases where shards meet recomputed from their edge windows (`ShardTrackJoin`), and motifs found once — from the
+/// joined arrays as a run with arrays finds them, or, for shards run with `--arrays none`, from the joined track as
+/// such a run does.
 public struct ShardMerge {
     public let shards: [ShardFolder]
     /// Motifs over the joined windows (nil: arrays and tracks only).
     public var motifs: MotifsJob?
+    /// Whether the shards wrote arrays (`--arrays all`).
+    public let arrays: Bool
 
     /// Checks that `folders` are shards 1…N of one job.
     public init(_ folders: [String], motifs: MotifsJob?) throws {
         shards = try ShardFolder.ordered(folders)
-        if let part = shards.first(where: { $0.parameters["arrays"] as? String == ArrayOutput.none.rawValue }) {
-            throw PipelineError.usage("'\(part.folder)' was run with --arrays none: merging rebuilds the tracks and motifs from the shards' arrays, so shards to merge need --arrays all")
-        }
+        arrays = shards[0].parameters["arrays"] as? String != ArrayOutput.none.rawValue
         self.motifs = motifs
     }
 
@@ -64,37 +66,26 @@ public struct ShardMerge {
     public func run(into folder: OutputDirectory) throws -> String {
         let started = Date()
         let first = shards[0]
-        let length = try NPZReader.Rows(path: PathName.join(first.folder, "attr.npz")).shape.last ?? 0
-        let oneHot = try NPZWriter(path: folder.stage("ohe.npz"), rowShape: [4, length])
-        let attributions = try NPZWriter(path: folder.stage("attr.npz"), rowShape: [4, length])
         let bed = try TextFile(path: folder.stage("windows.bed"))
-        var rows: [Window] = []
-        for part in shards {
-            for (name, writer) in [("ohe.npz", oneHot), ("attr.npz", attributions)] {
-                let source = try NPZReader.Rows(path: PathName.join(part.folder, name))
-                guard source.shape.last == length else { throw PipelineError.data("'\(part.folder)/\(name)' holds windows of another length") }
-                for i in 0..<source.count { try writer.append(try source.row(i)) }
-            }
-            let path = PathName.join(part.folder, "windows.bed")
-            let text = try String(contentsOfFile: path, encoding: .utf8)
-            try bed.write(text)
-            rows += try WindowsBED.parse(text, path: path)
-        }
-        try oneHot.finish()
-        try attributions.finish()
+        var rows = 0
+        for part in shards { rows += try TextLines(path: PathName.join(part.folder, "windows.bed")).copy(to: bed) }
         try bed.close()
-        guard rows.count == attributions.rows else { throw PipelineError.data("the shards' windows.bed and arrays disagree") }
-
-        try mergeTracks(rows: rows, folder: folder)
         var manifest = Manifest(command: "merge")
         manifest.parameters = first.parameters.filter { $0.key != "shard" }
         manifest.parameters["job"] = first.job
         manifest.parameters["shards"] = shards.map(\.folder)
-        manifest.results = ["windows": rows.count, "rows": attributions.rows]
-        var summary = "merged \(shards.count) shards, \(rows.count) windows"
+        manifest.results = ["windows": rows, "rows": rows]
+        if arrays {
+            let joined = try joinArrays(into: folder)
+            guard rows == joined else { throw PipelineError.data("the shards' windows.bed hold \(rows) rows and their arrays \(joined)") }
+        }
+        try mergeTracks(rows: rows, folder: folder)
+        var summary = "merged \(shards.count) shards, \(rows) windows"
         if let motifs {
             // The report names what was explained from the first shard's manifest, as a single run's does.
-            let report = try motifs.run(from: ExplainArrays(staged: folder), into: folder, source: ExplainArrays(folder: first.folder).source())
+            let report = arrays
+                ? try motifs.run(from: ExplainArrays(staged: folder), into: folder, source: ExplainArrays(folder: first.folder).source())
+                : try trackMotifs(motifs, folder: folder).run(into: folder)
             manifest.parameters["motifs"] = report.parameters
             manifest.results["motifs"] = report.results
             if let database = motifs.database { try manifest.addInput(database) }
@@ -106,8 +97,38 @@ public struct ShardMerge {
         return summary
     }
 
-    /// Rebuilds every track the shards hold (`relevance*.bedGraph.gz`), from the joined relevance.
-    private func mergeTracks(rows: [Window], folder: OutputDirectory) throws {
+    /// ohe.npz and attr.npz of the shards concatenated in shard order, a block of rows at a time; returns the rows.
+    private func joinArrays(into folder: OutputDirectory) throws -> Int {
+        let length = try NPZReader.Rows(path: PathName.join(shards[0].folder, "attr.npz")).shape.last ?? 0
+        var rows = 0
+        for name in ["ohe.npz", "attr.npz"] {
+            let writer = try NPZWriter(path: folder.stage(name), rowShape: [4, length])
+            for part in shards {
+                let source = try NPZReader.Rows(path: PathName.join(part.folder, name))
+                guard source.shape.dropFirst() == [4, length] else { throw PipelineError.data("'\(part.folder)/\(name)' holds windows of another length") }
+                for block in stride(from: 0, to: source.count, by: 1024) {
+                    try writer.append(try source.rows(block..<min(source.count, block + 1024)))
+                }
+            }
+            try writer.finish()
+            rows = writer.rows
+        }
+        return rows
+    }
+
+    /// Motifs from the joined, staged genome track, as `RunJob` finds them for a run without arrays.
+    private func trackMotifs(_ motifs: MotifsJob, folder: OutputDirectory) throws -> TrackMotifsJob {
+        guard let fasta = shards[0].parameters["fasta"] as? String, let track = folder.staged("relevance.bw") else {
+            throw PipelineError.data("'\(shards[0].folder)': the shards have no genome track and FASTA to find motifs in")
+        }
+        var job = TrackMotifsJob(track: track, fasta: fasta, motifs: motifs)
+        job.trackName = "relevance.bw"
+        return job
+    }
+
+    /// Rebuilds every track the shards hold (`relevance*.bedGraph.gz`): joined from the shard tracks and edges when
+    /// the run streamed its tracks, else (windows out of genome order) from the joined relevance, sorted.
+    private func mergeTracks(rows: Int, folder: OutputDirectory) throws {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: shards[0].folder)) ?? [])
             .filter { $0.hasPrefix("relevance") && $0.hasSuffix(".bedGraph.gz") }.sorted()
         guard !names.isEmpty else { return }
@@ -116,28 +137,57 @@ public struct ShardMerge {
         let contigs = ContigTable(bigWig.contigs.map { Contig(name: $0.name, length: $0.length) })
         let aggregation = Aggregation(rawValue: shards[0].parameters["aggregate"] as? String ?? "mean") ?? .mean
         // With one track per output (--target all), rows come window-major in the order of the outputs.
-        let outputs = names.count
-        let order = names.count == 1 ? names : try outputOrder(names, rows: rows)
+        let order = names.count == 1 ? names : try outputOrder(names)
         // The run's track stops at its regions' ends. A shard's track covers the bases its windows covered inside
         // the regions (zeros included), so together the shards cover what the run does: that is the merged extent.
         let extent = TrackExtent(try shards.flatMap { try BedGraphReader.coverage(of: PathName.join($0.folder, names[0]), contigs: contigs) })
-        let tracks = try order.map { name in
-            try GenomeTrack(folder: folder, name: String(name.dropLast(".bedGraph.gz".count)), contigs: contigs,
-                            aggregation: aggregation, extent: extent,
-                            trackLine: try BedGraphReader.firstLine(of: PathName.join(shards[0].folder, name)))
+        let trackLines = try order.map { try BedGraphReader.firstLine(of: PathName.join(shards[0].folder, $0)) }
+        let stems = order.map { String($0.dropLast(".bedGraph.gz".count)) }
+        guard shards[0].parameters["tracks"] as? String == "streamed" else {
+            let tracks = try zip(stems, trackLines).map { stem, line in
+                try GenomeTrack(folder: folder, name: stem, contigs: contigs, aggregation: aggregation, extent: extent, trackLine: line)
+            }
+            return try GenomeTrack.build(tracks, from: try NPZReader.Rows(path: folder.staged("attr.npz")!),
+                                         windows: try storedWindows(outputs: order.count, contigs: contigs), contigs: contigs)
         }
-        var windows: [GenomeTrack.StoredWindow] = []
-        for w in stride(from: 0, to: rows.count, by: outputs) {
-            guard let contig = contigs.index(of: rows[w].contig) else { throw PipelineError.data("contig '\(rows[w].contig)' is not in the tracks' index") }
-            windows.append(.init(contig: contig, start: rows[w].start, end: rows[w].end, firstRow: w))
+        let edges = try shards.map { try ShardEdges(folder: $0.folder, tracks: order.count) }
+        let length = edges.lazy.compactMap { $0.edges.first?.values.first?.count }.first ?? 0
+        let join = try ShardTrackJoin(contigs: contigs, edges: edges, windowLength: length)
+        for (t, name) in order.enumerated() {
+            let output = try GenomeTrack.files(folder: folder, name: stems[t], contigs: contigs, trackLine: trackLines[t])
+            try join.join(shards.map { PathName.join($0.folder, name) },
+                          zoneRuns: try join.zoneRuns(track: t, aggregation: aggregation, extent: extent), into: output)
+            try output.finish()
         }
-        try GenomeTrack.build(tracks, from: try NPZReader.Rows(path: folder.staged("attr.npz")!), windows: windows, contigs: contigs)
     }
 
-    /// Track files in the order of the rows of one window (`relevance.OUTPUT` for the name suffix `|OUTPUT`).
-    private func outputOrder(_ names: [String], rows: [Window]) throws -> [String] {
-        try rows.prefix(names.count).map { row in
-            let output = row.label.split(separator: "|").last.map(String.init) ?? ""
+    /// Where each window's rows are in the joined attr.npz, read from the joined windows.bed.
+    private func storedWindows(outputs: Int, contigs: ContigTable) throws -> [GenomeTrack.StoredWindow] {
+        var windows: [GenomeTrack.StoredWindow] = []
+        for part in shards {
+            let path = PathName.join(part.folder, "windows.bed")
+            let reader = try TextLines(path: path)
+            var row = 0
+            while let line = try reader.next() {
+                defer { row += 1 }
+                guard row % outputs == 0 else { continue }
+                guard let window = try WindowsBED.parse(line, path: "\(path):\(reader.lineNumber)").first,
+                      let contig = contigs.index(of: window.contig) else {
+                    throw PipelineError.data("\(path):\(reader.lineNumber): no window on a contig of the tracks' index")
+                }
+                windows.append(.init(contig: contig, start: window.start, end: window.end, firstRow: windows.count * outputs))
+            }
+        }
+        return windows
+    }
+
+    /// Track files in the order of the rows of one window (`relevance.OUTPUT` for the name suffix `|OUTPUT`), from the
+    /// first rows of the first shard's windows.bed.
+    private func outputOrder(_ names: [String]) throws -> [String] {
+        let lines = try TextLines(path: PathName.join(shards[0].folder, "windows.bed"))
+        return try names.map { _ in
+            guard let line = try lines.next() else { throw PipelineError.data("'\(shards[0].folder)/windows.bed' holds fewer rows than tracks") }
+            let output = line.split(separator: "\t").dropFirst(3).first?.split(separator: "|").last.map(String.init) ?? ""
             let name = "relevance.\(PathName.safe(output)).bedGraph.gz"
             guard names.contains(name) else { throw PipelineError.data("no track '\(name)' for the rows of output \(output)") }
             return name

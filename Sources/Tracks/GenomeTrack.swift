@@ -18,12 +18,17 @@ public final class GenomeTrack {
     /// ends clip.
     public init(folder: OutputDirectory, name: String, contigs: ContigTable, aggregation: Aggregation, extent: TrackExtent?,
                 trackLine: String) throws {
-        let bedGraphPath = folder.stage("\(name).bedGraph.gz")
-        let bedGraph = try BedGraphWriter(path: bedGraphPath, indexPath: folder.stage("\(name).bedGraph.gz.tbi"),
+        aggregator = TrackAggregator(contigs: contigs, mode: aggregation, extent: extent,
+                                     output: try Self.files(folder: folder, name: name, contigs: contigs, trackLine: trackLine))
+    }
+
+    /// The files of a track named `name` (bedGraph with its index, bigWig), staged in `folder`, behind the run merger
+    /// that feeds them: for callers that have the track's runs already (shard tracks joined).
+    public static func files(folder: OutputDirectory, name: String, contigs: ContigTable, trackLine: String) throws -> RunMerger {
+        let bedGraph = try BedGraphWriter(path: folder.stage("\(name).bedGraph.gz"), indexPath: folder.stage("\(name).bedGraph.gz.tbi"),
                                           contigs: contigs, trackLine: trackLine)
         let bigWig = try BigWigWriter(path: folder.stage("\(name).bw"), contigs: contigs)
-        aggregator = TrackAggregator(contigs: contigs, mode: aggregation, extent: extent,
-                                     output: RunMerger([BackgroundSink(bedGraph), BackgroundSink(bigWig)], keepsZeros: true))
+        return RunMerger([BackgroundSink(bedGraph), BackgroundSink(bigWig)], keepsZeros: true)
     }
 
     /// Adds a genome window's per-base values (`values[i]` at `start + i`).

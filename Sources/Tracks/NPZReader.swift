@@ -33,6 +33,12 @@ public enum NPZReader {
             try file.seek(to: dataOffset + i * rowLength * 4)
             return try file.read(Float.self, count: rowLength, placeholder: 0)
         }
+
+        /// Rows `range`, one after another.
+        public func rows(_ range: Range<Int>) throws -> [Float] {
+            try file.seek(to: dataOffset + range.lowerBound * rowLength * 4)
+            return try file.read(Float.self, count: range.count * rowLength, placeholder: 0)
+        }
     }
 
     /// Walks the local headers from the start (stored members only) and leaves `file` at the member's data.

@@ -26,6 +26,12 @@ public final class TextFile {
         if buffer.count >= 1 << 16 { try drain() }
     }
 
+    /// Writes bytes as they are (text copied from another file).
+    public func write(bytes: ArraySlice<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { try drain() }
+    }
+
     public func close() throws {
         try drain()
         try file.flush()

@@ -56,6 +56,17 @@ public final class RunMerger {
         pending = value == 0 && !keepsZeros ? nil : TrackRun(contig: contig, start: position, end: position + 1, value: value == 0 ? 0 : value)
     }
 
+    /// A run of bases, after every base added so far: it joins the last one when it continues it with the same value.
+    public func add(_ run: TrackRun) throws {
+        if var last = pending, last.contig == run.contig, last.end == run.start, last.value == run.value {
+            last.end = run.end
+            pending = last
+            return
+        }
+        try emit()
+        pending = run.value == 0 && !keepsZeros ? nil : TrackRun(contig: run.contig, start: run.start, end: run.end, value: run.value == 0 ? 0 : run.value)
+    }
+
     /// Consecutive bases from `start`: base `start + i` has `values[i]` if `present[i]` is non-zero, else nothing
     /// (it ends the run before it).
     public func add(contig: Int, start: Int, values: UnsafeBufferPointer<Float>, present: UnsafeBufferPointer<UInt8>) throws {

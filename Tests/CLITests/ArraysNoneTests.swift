@@ -27,7 +27,7 @@ final class ArraysNoneTests: XCTestCase {
         XCTAssertEqual((manifest["parameters"] as? [String: Any])?["arrays"] as? String, "none")
     }
 
-    func testRunFindsMotifsFromTheTrackAndMergeRefusesSuchShards() throws {
+    func testRunFindsMotifsFromTheTrackAndShardsMergeIntoTheSameFiles() throws {
         let folder = TemporaryFolder()
         var run = try plrp("run", "--region", Self.region, "--arrays", "none", "-o", folder.file("run"), "--quiet")
         XCTAssertEqual(run.status, 0, run.stderr)
@@ -48,14 +48,25 @@ final class ArraysNoneTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertTrue(run.stderr.contains("already holds this job's results"), run.stderr)
 
-        for i in 1...2 {
-            run = try plrp("run", "--region", Self.region, "--arrays", "none", "--shard", "\(i)/2", "-o", folder.file("s\(i)"), "--quiet")
+        // Shards without arrays merge into the same files: tracks joined from the shards' tracks and edge windows,
+        // motifs found on the joined track.
+        for i in 1...3 {
+            run = try plrp("run", "--region", Self.region, "--arrays", "none", "--shard", "\(i)/3", "-o", folder.file("s\(i)"), "--quiet")
             XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertTrue(fm.fileExists(atPath: folder.file("s\(i)/edges.tsv")), "shard \(i) writes its edge windows")
         }
-        run = try plrp("merge", folder.file("s1"), folder.file("s2"), "-o", folder.file("merged"))
-        XCTAssertEqual(run.status, 2)
-        XCTAssertTrue(run.stderr.hasPrefix("plrp: error: ") && run.stderr.contains("--arrays none"), run.stderr)
-        XCTAssertFalse(fm.fileExists(atPath: folder.file("merged")))
+        run = try plrp("merge", folder.file("s3"), folder.file("s1"), folder.file("s2"), "-o", folder.file("merged"))
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("merged 3 shards"), run.stderr)
+        for file in ["relevance.bedGraph.gz", "relevance.bedGraph.gz.tbi", "relevance.bw", "windows.bed", "seqlets.bed",
+                     "motifs.meme", "cwms.tsv", "matches.tsv", "instances.bed", "report.html"] {
+            XCTAssertTrue(fm.fileExists(atPath: folder.file("run/\(file)")), file)
+            XCTAssertEqual(try fileBytes(folder.file("merged/\(file)")), try fileBytes(folder.file("run/\(file)")), file)
+        }
+        for file in ["attr.npz", "ohe.npz", "edges.tsv", "edges.npz"] {
+            XCTAssertFalse(fm.fileExists(atPath: folder.file("merged/\(file)")), file)
+            XCTAssertFalse(fm.fileExists(atPath: folder.file("run/\(file)")), file)
+        }
     }
 
     func testOptionsThatNeedArraysAreRefused() throws {

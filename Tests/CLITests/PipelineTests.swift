@@ -16,15 +16,20 @@ final class PipelineTests: XCTestCase {
         let run = try runProcess(snakemake, ["-s", Repo.path("pipelines/Snakefile"), "--cores", "2", "--quiet", "--config"] + config,
                                  currentDirectory: folder.path)
         XCTAssertEqual(run.status, 0, run.stderr + run.stdoutText)
-        let single = try plrp("run", "--region", region, "-o", folder.file("single"), "--quiet")
+        // The workflow's default: no per-window arrays, motifs on the merged track.
+        let single = try plrp("run", "--region", region, "--arrays", "none", "-o", folder.file("single"), "--quiet")
         XCTAssertEqual(single.status, 0, single.stderr)
+        let fm = FileManager.default
         for i in 1...3 {
-            XCTAssertTrue(FileManager.default.fileExists(atPath: folder.file("pipeline/shards/\(i)/attr.npz")), "shard \(i)")
+            XCTAssertTrue(fm.fileExists(atPath: folder.file("pipeline/shards/\(i)/edges.npz")), "shard \(i)")
+            XCTAssertFalse(fm.fileExists(atPath: folder.file("pipeline/shards/\(i)/attr.npz")), "shard \(i)")
         }
-        for file in ["relevance.bedGraph.gz", "relevance.bedGraph.gz.tbi", "relevance.bw", "attr.npz", "ohe.npz", "windows.bed",
-                     "seqlets.bed", "motifs.meme", "matches.tsv", "instances.bed", "report.html"] {
+        for file in ["relevance.bedGraph.gz", "relevance.bedGraph.gz.tbi", "relevance.bw", "windows.bed",
+                     "seqlets.bed", "motifs.meme", "cwms.tsv", "matches.tsv", "instances.bed", "report.html"] {
+            XCTAssertTrue(fm.fileExists(atPath: folder.file("single/\(file)")), file)
             XCTAssertEqual(try fileBytes(folder.file("pipeline/\(file)")), try fileBytes(folder.file("single/\(file)")), file)
         }
+        XCTAssertFalse(fm.fileExists(atPath: folder.file("pipeline/attr.npz")))
         // The tracks' contents too (what the done-when names): same bedGraph lines after decompression.
         let a = try runProcess("gzip", ["-dc", folder.file("pipeline/relevance.bedGraph.gz")]).stdout
         let b = try runProcess("gzip", ["-dc", folder.file("single/relevance.bedGraph.gz")]).stdout

@@ -10,10 +10,11 @@ struct Merge: ParsableCommand {
         abstract: "Join the shard folders of `plrp run --shard I/N` into exactly what one run writes.",
         usage: "plrp merge <shards> ... -o <dir> [<options>]",
         discussion: """
-        Checks that the folders are shards 1…N of one job (same parameters and inputs), concatenates their arrays and \
-        windows.bed in shard order, rebuilds the genome tracks from the joined relevance in genome order (the same \
-        bytes, after decompression, as a single run's), and finds motifs once over all seqlets. Writes the files of \
-        `plrp run` into the output folder.
+        Checks that the folders are shards 1…N of one job (same parameters and inputs), copies their windows.bed and \
+        arrays in shard order, joins the genome tracks from the shards' tracks (the bases where shards meet \
+        recomputed from their edge windows), and finds motifs once: from the joined arrays, or on the joined track \
+        for shards run with --arrays none. Writes the files of `plrp run` into the output folder, the same bytes as \
+        one run's.
         """)
 
     @Argument(help: "Shard folders, in any order.")

@@ -1,0 +1,53 @@
+import Foundation
+import Pipeline
+import TestSupport
+import XCTest
+
+/// Shards joined without their windows' arrays: one window a shard, one track per output, another aggregation.
+final class ShardMergeTests: XCTestCase {
+    static let outputs = ["t0", "t1", "t2"]
+    static let trackFiles = outputs.flatMap { output in
+        [".bedGraph.gz", ".bedGraph.gz.tbi", ".bw"].map { "relevance.\(output)\($0)" }
+    }
+
+    /// A run of the three-output fixture model (windows of 40 bases) over 150 bases every 15, every output explained,
+    /// windows combined by their centres: each base lies in two or three windows, so in one-window shards in two.
+    private func job(shard: WindowShard, arrays: ArrayOutput) -> RunJob {
+        var explain = ExplainJob(input: .genome(Repo.genome, regions: ["chr2R:1,000,001-1,000,150"], step: 15),
+                                 model: Repo.fixture("models/a_bn_pools.safetensors"), method: .plrp(0.5))
+        explain.target = "all"
+        explain.aggregate = .center
+        explain.arrays = arrays
+        explain.shard = shard
+        return RunJob(explain: explain, motifs: MotifsJob())
+    }
+
+    func testOneWindowShardsMergeIntoTheWholeRun() throws {
+        let fm = FileManager.default
+        for arrays in [ArrayOutput.all, .none] {
+            let folder = TemporaryFolder()
+            // The whole run as one shard (1/1): the same windows and tracks as a run without --shard.
+            try Shipped.run(job(shard: WindowShard(index: 1, count: 1), arrays: arrays), into: folder.file("whole"))
+            let rows = try String(contentsOfFile: folder.file("whole/windows.bed"), encoding: .utf8).split(separator: "\n").count
+            let windows = rows / Self.outputs.count
+            XCTAssertEqual(rows, windows * Self.outputs.count)
+            XCTAssertGreaterThanOrEqual(windows, 5)
+            var shards: [String] = []
+            for i in 1...windows {
+                let report = try Shipped.run(job(shard: WindowShard(index: i, count: windows), arrays: arrays), into: folder.file("s\(i)"))
+                XCTAssertEqual(report.explain.windows, 1, "shard \(i) holds one window")
+                shards.append(folder.file("s\(i)"))
+            }
+            let merge = try ShardMerge(shards.reversed(), motifs: nil)
+            XCTAssertEqual(merge.arrays, arrays == .all)
+            let summary = try merge.run(into: try OutputDirectory(path: folder.file("merged")))
+            XCTAssertEqual(summary, "merged \(windows) shards, \(rows) windows")
+            let files = Self.trackFiles + ["windows.bed"] + (arrays == .all ? ["ohe.npz", "attr.npz"] : [])
+            for file in files {
+                XCTAssertTrue(fm.fileExists(atPath: folder.file("whole/\(file)")), file)
+                XCTAssertEqual(try fileBytes(folder.file("merged/\(file)")), try fileBytes(folder.file("whole/\(file)")), "\(arrays): \(file)")
+            }
+            XCTAssertFalse(fm.fileExists(atPath: folder.file("merged/edges.tsv")), "edges stay with the shards")
+        }
+    }
+}

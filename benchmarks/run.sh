@@ -3,7 +3,7 @@
 #   io.sh       one-hot streaming of chr2R vs `samtools faidx`
 #   model.sh    `plrp predict` vs PyTorch forward; a training epoch vs PyTorch's
 #   explain.sh  `plrp explain` LRP, PLRP-λ, PLRP-M vs zennit EpsilonPlus
-#   genome.sh   whole-chr2R explanation end to end (windows/s, bases/s, peak RSS)
+#   chromosome.sh whole-chr2R explanation end to end (windows/s, bases/s, peak RSS)
 #   tracks.sh   what writing the genome tracks costs: 2 Mb with tracks against --no-tracks, alternated
 #   bpnet.sh    bpnet-lite's BPNet (2,114 bp, 64 filters, 8 dilated residual layers): predict vs PyTorch, explain vs
 #               zennit, with its own summary table (printed after the one below)
@@ -29,7 +29,7 @@ part() {  # name: runs benchmarks/NAME.sh, shows and keeps its output
 part io
 part model
 part explain
-part genome
+part chromosome
 part tracks
 export PLRP=$plrp
 part bpnet
@@ -68,7 +68,7 @@ train=$(num model 'plrp train' 6); torch_train=$(num model 'PyTorch epoch' 4)
 lrp=$(num explain 'LRP epsilon_plus' 5); lambda=$(num explain 'PLRP-lambda' 5); m=$(num explain 'PLRP-M' 5)
 zennit=$(num explain 'zennit EpsilonPlus' 4)
 faidx=$(grep -m1 '^samtools faidx' "$work/io.txt" | cut -f3); encode=$(grep -m1 'output discarded' "$work/io.txt" | cut -f3)
-chr=$(grep -m1 'chr2R (21,146,708 bp)' "$work/genome.txt"); chr_nt=$(grep -m1 'chr2R, --no-tracks' "$work/genome.txt")
+chr=$(grep -m1 'chr2R (21,146,708 bp)' "$work/chromosome.txt"); chr_nt=$(grep -m1 'chr2R, --no-tracks' "$work/chromosome.txt")
 pct() { echo "100 * $1 / $peak" | bc -l; }
 gf() { echo "$1 * $2 / 1000000000" | bc -l; }
 

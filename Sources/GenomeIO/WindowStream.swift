@@ -50,7 +50,7 @@ public struct WindowStream {
             defer { first += count }
             var local = 0..<count
             if let only {
-                local = max(0, only.lowerBound - first)..<min(count, max(0, only.upperBound - first))
+                local = local.clamped(to: (only.lowerBound - first)..<(only.upperBound - first))
                 if local.isEmpty { continue }
             }
             for i in local {

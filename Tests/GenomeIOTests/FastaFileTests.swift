@@ -70,4 +70,36 @@ final class FastaFileTests: XCTestCase {
         XCTAssertEqual(seen, ["GTAC", "CGTA", "ACNN"])
         XCTAssertEqual(stream.windowCount, 3)
     }
+
+    /// Shards that start past the end of an earlier region (a later contig's part of a whole-genome run) yield that
+    /// region's windows only; every split gives back the whole run's windows in order.
+    func testShardsOverSeveralRegionsJoinToTheWholeRun() throws {
+        let folder = TemporaryFolder()
+        let path = folder.file("two.fa")
+        try ">a\nACGTACGTACGTAC\n>b\nTTGCATTGCAGG\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let fasta = try FastaFile(path: path)
+        let plan = try WindowPlan(length: 4, step: 3)
+        let regions = [GenomicRegion(contig: "a", start: 0, end: 14), GenomicRegion(contig: "b", start: 0, end: 12),
+                       GenomicRegion(contig: "a", start: 3, end: 9)]
+        func windows(_ stream: WindowStream) throws -> [String] {
+            var seen: [String] = []
+            try stream.forEachBatch(batchSize: 2) { batch in
+                seen += batch.windows.map { "\($0.contig):\($0.start)" }
+            }
+            return seen
+        }
+        let whole = try windows(WindowStream(fasta: fasta, regions: regions, plan: plan))
+        XCTAssertEqual(whole.count, 5 + 4 + 2)
+        for count in 1...(whole.count + 1) {
+            var joined: [String] = []
+            for index in 1...count {
+                var stream = WindowStream(fasta: fasta, regions: regions, plan: plan)
+                stream.only = WindowShard(index: index, count: count).range(total: stream.allWindowCount)
+                let part = try windows(stream)
+                XCTAssertEqual(part.count, stream.windowCount, "shard \(index)/\(count)")
+                joined += part
+            }
+            XCTAssertEqual(joined, whole, "\(count) shards")
+        }
+    }
 }

@@ -105,6 +105,17 @@ shard_folders=()
 for i in $(seq 1 "$shards"); do shard_folders+=("$work/shards/$i"); done
 timed merge "$plrp" merge "${shard_folders[@]}" --database "$database" -o "$work/merged" --quiet
 report merge "merge of $shards shards" "$work/merged"
+# The DRE (TATCGATA: pnr, Dref, BEAF-32), the shipped model's strongest motif, among the merged motifs; and the same
+# motifs again from the merged track alone, as `plrp motifs --track` finds them for any track.
+dre() { awk -F '\t' 'NR > 1 && ($3 == "pnr" || $3 == "Dref" || $3 == "BEAF-32") { print $1 " → " $2 " " $3 " (q " $5 ")"; exit }' "$1/matches.tsv"; }
+timed track_motifs "$plrp" motifs --track "$work/merged/relevance.bw" --fasta "$genome" --database "$database" \
+  -o "$work/track-motifs" --quiet
+read -r tm_wall _ _ tm_kb < "$work/track_motifs.time"
+echo "merged motifs: $(grep -c '^MOTIF' "$work/merged/motifs.meme"), DRE: $(dre "$work/merged" || true);" \
+  "plrp motifs --track merged/relevance.bw: $(grep -c '^MOTIF' "$work/track-motifs/motifs.meme") motifs, DRE:" \
+  "$(dre "$work/track-motifs" || true), $tm_wall s, peak RSS $(calc '%.0f' "$tm_kb / 1024") MB"
+record job track_motifs wall_s "$tm_wall"; record job track_motifs peak_rss_kb "$tm_kb"
+[ -n "$(dre "$work/merged")" ] || { echo "genome.sh: the merged motifs have no DRE match" >&2; exit 1; }
 half=$((2 * shards))
 timed control "$plrp" run --model "$model" --fasta "$genome" --shard "1/$half" "${arrays_option[@]}" \
   --threads "$threads" -o "$work/control" --quiet
@@ -139,12 +150,14 @@ record total shards wall_s "$shard_wall"; record total shards cpu_s "$shard_cpu"
 record total shards peak_rss_kb "$shard_kb"; record total shards output_bytes "$shard_bytes"
 record total all wall_s "$total_wall"; record total all core_hours "$(calc '%.6f' "$total_cpu / 3600")"
 
-# Output sizes. Tracks, seqlets, instances, windows and arrays hold a line or value per base, window or site and
-# follow the bases; the motif files hold a record per motif and the manifest one per input, which do not.
+# Output sizes. Tracks, windows and arrays hold a line or value per base or window and follow the bases, as do
+# seqlets and instances with arrays (one per site); the motif files hold a record per motif, the manifest one per
+# input, and without arrays seqlets.bed lists the strongest --max-seqlets per sign: these do not.
 unscaled() {
   case $1 in
     motifs.meme|cwms.tsv|matches.tsv|report.html) echo "one record per motif, not per base";;
     manifest.json) echo "fixed size";;
+    seqlets.bed|instances.bed) [ "$arrays" = none ] || return 1; echo "without arrays the --max-seqlets strongest seqlets per sign are listed";;
     *) return 1;;
   esac
 }
@@ -181,8 +194,8 @@ echo "  memory per job: $(mb "$shard_kb") MB = the largest peak RSS of the $shar
 echo "  merge: $(duration "$(calc '%.1f' "$merge_wall * $scale")") wall = $merge_wall s × $scale," \
   "$(calc '%.2f' "$merge_cpu * $scale / 3600") core-hours = $merge_cpu CPU s × $scale / 3600 (linear in bases;" \
   "one job over $jobs shards instead of $shards)"
-echo "  merge memory: $(mb "$merge_kb") MB, as measured at $genome_bases bp; not scaled (one run cannot show how it" \
-  "grows with the genome or the number of shards)"
+echo "  merge memory: $(mb "$merge_kb") MB, as measured at $genome_bases bp; not scaled: without arrays it does not grow" \
+  "with the genome (benchmarks/merge.sh: 68 MB for 2 Mb, 72 MB for 8 Mb), and each shard adds a few kB of edge windows"
 echo "  core-hours in all: $(calc '%.2f' "$total_cpu * $scale / 3600") = $total_cpu CPU s (shards + merge) × $scale / 3600"
 record projection hg38 bases "$hg38"; record projection hg38 scale "$scale"; record projection hg38 jobs "$jobs"
 record projection hg38 bases_per_job "$per_job"; record projection hg38 wall_s_per_job "$mean_wall"

@@ -55,6 +55,6 @@ for mode in "${modes[@]}"; do
       echo "    $compared files byte for byte equal to the single run's"
       rm -rf "$work/$name/single"
     fi
-    rm -rf "${folders[@]}" "$work/$name"
+    rm -rf "${folders[@]}" "${work:?}/$name"
   done
 done

@@ -79,7 +79,7 @@ public struct ShardMerge {
             let joined = try joinArrays(into: folder)
             guard rows == joined else { throw PipelineError.data("the shards' windows.bed hold \(rows) rows and their arrays \(joined)") }
         }
-        try mergeTracks(rows: rows, folder: folder)
+        try mergeTracks(folder: folder)
         var summary = "merged \(shards.count) shards, \(rows) windows"
         if let motifs {
             // The report names what was explained from the first shard's manifest, as a single run's does.
@@ -128,7 +128,7 @@ public struct ShardMerge {
 
     /// Rebuilds every track the shards hold (`relevance*.bedGraph.gz`): joined from the shard tracks and edges when
     /// the run streamed its tracks, else (windows out of genome order) from the joined relevance, sorted.
-    private func mergeTracks(rows: Int, folder: OutputDirectory) throws {
+    private func mergeTracks(folder: OutputDirectory) throws {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: shards[0].folder)) ?? [])
             .filter { $0.hasPrefix("relevance") && $0.hasSuffix(".bedGraph.gz") }.sorted()
         guard !names.isEmpty else { return }

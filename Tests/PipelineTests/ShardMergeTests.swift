@@ -12,10 +12,11 @@ final class ShardMergeTests: XCTestCase {
 
     /// A run of the three-output fixture model (windows of 40 bases) over 150 bases every 15, every output explained,
     /// windows combined by their centres: each base lies in two or three windows, so in one-window shards in two.
-    private func job(shard: WindowShard, arrays: ArrayOutput) -> RunJob {
-        var explain = ExplainJob(input: .genome(Repo.genome, regions: ["chr2R:1,000,001-1,000,150"], step: 15),
+    private func job(shard: WindowShard, arrays: ArrayOutput, regions: [String] = ["chr2R:1,000,001-1,000,150"],
+                     target: String? = "all") -> RunJob {
+        var explain = ExplainJob(input: .genome(Repo.genome, regions: regions, step: 15),
                                  model: Repo.fixture("models/a_bn_pools.safetensors"), method: .plrp(0.5))
-        explain.target = "all"
+        explain.target = target
         explain.aggregate = .center
         explain.arrays = arrays
         explain.shard = shard
@@ -48,6 +49,24 @@ final class ShardMergeTests: XCTestCase {
                 XCTAssertEqual(try fileBytes(folder.file("merged/\(file)")), try fileBytes(folder.file("whole/\(file)")), "\(arrays): \(file)")
             }
             XCTAssertFalse(fm.fileExists(atPath: folder.file("merged/edges.tsv")), "edges stay with the shards")
+        }
+    }
+
+    /// Windows out of genome order (regions unsorted and overlapping): the tracks of the run and of the merge are
+    /// sorted from attr.npz, and still equal.
+    func testShardsOfUnsortedRegionsMergeIntoTheWholeRun() throws {
+        let folder = TemporaryFolder()
+        let regions = ["chr2R:1,000,121-1,000,240", "chr2R:1,000,001-1,000,150"]
+        let make = { (shard: WindowShard) in self.job(shard: shard, arrays: .all, regions: regions, target: nil) }
+        try Shipped.run(make(WindowShard(index: 1, count: 1)), into: folder.file("whole"))
+        XCTAssertEqual(Manifest.parameters(inFolder: folder.file("whole"))?["tracks"] as? String, "sorted after the run")
+        for i in 1...3 { try Shipped.run(make(WindowShard(index: i, count: 3)), into: folder.file("s\(i)")) }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file("s1/edges.tsv")), "no edges for tracks sorted afterwards")
+        let summary = try ShardMerge((1...3).map { folder.file("s\($0)") }, motifs: nil).run(into: try OutputDirectory(path: folder.file("merged")))
+        XCTAssertTrue(summary.hasPrefix("merged 3 shards"), summary)
+        for file in ["relevance.bedGraph.gz", "relevance.bedGraph.gz.tbi", "relevance.bw", "windows.bed", "attr.npz"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: folder.file("whole/\(file)")), file)
+            XCTAssertEqual(try fileBytes(folder.file("merged/\(file)")), try fileBytes(folder.file("whole/\(file)")), file)
         }
     }
 }

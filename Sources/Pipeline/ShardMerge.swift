@@ -97,23 +97,30 @@ public struct ShardMerge {
         return summary
     }
 
-    /// ohe.npz and attr.npz of the shards concatenated in shard order, a block of rows at a time; returns the rows.
+    /// The per-window arrays a run writes, in the order they are joined.
+    static let arrayNames = ["ohe.npz", "attr.npz", "hypothetical.npz", "references.npz"]
+
+    /// Every per-window array the shards hold (one-hot, relevance, and with `--hypothetical` or `--write-references`
+    /// those too) concatenated in shard order, a block of rows at a time; returns the rows, checked to agree.
     private func joinArrays(into folder: OutputDirectory) throws -> Int {
-        let length = try NPZReader.Rows(path: PathName.join(shards[0].folder, "attr.npz")).shape.last ?? 0
-        var rows = 0
-        for name in ["ohe.npz", "attr.npz"] {
-            let writer = try NPZWriter(path: folder.stage(name), rowShape: [4, length])
+        var rows: Int?
+        for name in Self.arrayNames where FileManager.default.fileExists(atPath: PathName.join(shards[0].folder, name)) {
+            let rowShape = Array(try NPZReader.Rows(path: PathName.join(shards[0].folder, name)).shape.dropFirst())
+            let writer = try NPZWriter(path: folder.stage(name), rowShape: rowShape)
             for part in shards {
                 let source = try NPZReader.Rows(path: PathName.join(part.folder, name))
-                guard source.shape.dropFirst() == [4, length] else { throw PipelineError.data("'\(part.folder)/\(name)' holds windows of another length") }
+                guard Array(source.shape.dropFirst()) == rowShape else {
+                    throw PipelineError.data("'\(part.folder)/\(name)' holds rows of shape \(Array(source.shape.dropFirst())), '\(shards[0].folder)/\(name)' \(rowShape)")
+                }
                 for block in stride(from: 0, to: source.count, by: 1024) {
                     try writer.append(try source.rows(block..<min(source.count, block + 1024)))
                 }
             }
             try writer.finish()
+            guard rows == nil || rows == writer.rows else { throw PipelineError.data("the shards' \(name) hold \(writer.rows) rows, their other arrays \(rows!)") }
             rows = writer.rows
         }
-        return rows
+        return rows ?? 0
     }
 
     /// Motifs from the joined, staged genome track, as `RunJob` finds them for a run without arrays.

@@ -69,4 +69,25 @@ final class ShardMergeTests: XCTestCase {
             XCTAssertEqual(try fileBytes(folder.file("merged/\(file)")), try fileBytes(folder.file("whole/\(file)")), file)
         }
     }
+
+    /// Hypothetical contributions are joined like the other arrays, and the motifs' CWMs come from them, as in the
+    /// single run.
+    func testHypotheticalContributionsMergeAndMakeTheSameMotifs() throws {
+        let folder = TemporaryFolder()
+        let make = { (shard: WindowShard?) -> RunJob in
+            var job = Shipped.runJob(shard: shard)
+            job.explain.method.hypothetical = true
+            return job
+        }
+        try Shipped.run(make(nil), into: folder.file("single"))
+        for i in 1...2 { try Shipped.run(make(WindowShard(index: i, count: 2)), into: folder.file("s\(i)")) }
+        _ = try ShardMerge([folder.file("s1"), folder.file("s2")], motifs: MotifsJob(database: Shipped.database))
+            .run(into: try OutputDirectory(path: folder.file("merged")))
+        for file in ["hypothetical.npz", "attr.npz", "ohe.npz", "cwms.tsv", "motifs.meme", "report.html"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: folder.file("single/\(file)")), file)
+            XCTAssertEqual(try fileBytes(folder.file("merged/\(file)")), try fileBytes(folder.file("single/\(file)")), file)
+        }
+        // The CWMs differ from those of a run without hypothetical contributions: the test sees them used.
+        XCTAssertNotEqual(try fileBytes(folder.file("merged/cwms.tsv")), try fileBytes(PathName.join(Shipped.runFolder, "cwms.tsv")))
+    }
 }

@@ -14,7 +14,7 @@ public final class ExplainOutputs: ExplanationSink {
 
     private let sequences: SequenceInput
     private let length: Int
-    /// ohe.npz and attr.npz, unless the job writes no arrays.
+    /// ohe.npz (unless the job writes no arrays) and attr.npz (all arrays only).
     private let oneHot: NPZWriter?
     private let attributions: NPZWriter?
     private let attributionsPath: String
@@ -34,14 +34,15 @@ public final class ExplainOutputs: ExplanationSink {
 
     /// - Parameter references: references per window to write (`references.npz`, `[N, R, 4, L]`), or nil.
     public init(folder: OutputDirectory, sequences: SequenceInput, length: Int, tracks: [GenomeTrack],
-                feed: TrackFeed, perRead: Bool, arrays: Bool = true, edges: Bool = false, hypothetical: Bool = false,
+                feed: TrackFeed, perRead: Bool, arrays: ArrayOutput = .all, edges: Bool = false, hypothetical: Bool = false,
                 references: Int? = nil) throws {
-        precondition(arrays || feed != .sortedAfterwards, "tracks sorted afterwards are read back from attr.npz")
+        precondition(arrays == .all || feed != .sortedAfterwards, "tracks sorted afterwards are read back from attr.npz")
+        precondition(arrays != .hypothetical || hypothetical, "hypothetical arrays need the hypothetical contributions")
         self.sequences = sequences
         self.length = length
-        oneHot = arrays ? try NPZWriter(path: folder.stage("ohe.npz"), rowShape: [4, length]) : nil
-        attributionsPath = arrays ? folder.stage("attr.npz") : ""
-        attributions = arrays ? try NPZWriter(path: attributionsPath, rowShape: [4, length]) : nil
+        oneHot = arrays != .none ? try NPZWriter(path: folder.stage("ohe.npz"), rowShape: [4, length]) : nil
+        attributionsPath = arrays == .all ? folder.stage("attr.npz") : ""
+        attributions = arrays == .all ? try NPZWriter(path: attributionsPath, rowShape: [4, length]) : nil
         self.hypothetical = hypothetical ? try NPZWriter(path: folder.stage("hypothetical.npz"), rowShape: [4, length]) : nil
         self.references = try references.map { try NPZWriter(path: folder.stage("references.npz"), rowShape: [$0, 4, length]) }
         bed = try TextFile(path: folder.stage("windows.bed"))

@@ -8,7 +8,15 @@ import Tracks
 /// Everything an explain job needs, as values: what to read, which model, how to explain, and where the per-base
 /// relevance goes. `Explainer` opens it.
 /// Which per-window arrays an explain job writes.
-public enum ArrayOutput: String, Sendable, CaseIterable { case all, none }
+/// Which per-window arrays an explain run writes besides `windows.bed` and the tracks.
+public enum ArrayOutput: String, Sendable, CaseIterable {
+    /// ohe.npz and attr.npz (and hypothetical.npz, references.npz when asked for).
+    case all
+    /// ohe.npz and hypothetical.npz only: what TF-MoDISco reads; the contributions are hypothetical × one-hot.
+    case hypothetical
+    /// None: the relevance is in the genome tracks only.
+    case none
+}
 
 public struct ExplainJob: Sendable {
     public var input: InputDescription
@@ -44,6 +52,9 @@ public struct ExplainJob: Sendable {
         if batchSize < 1 { throw PipelineError.usage("--batch-size must be at least 1") }
         if threads < 1 { throw PipelineError.usage("--threads must be at least 1, got \(threads)") }
         if perRead && input.bam == nil { throw PipelineError.usage("--per-read needs --bam input") }
+        if arrays == .hypothetical && (method.method == .saliency || method.method == .ism) {
+            throw PipelineError.usage("--arrays hypothetical: \(method.method.rawValue) has no hypothetical contributions (lrp, deeplift-shap and gradient-x-input do)")
+        }
         if arrays == .none {
             if method.hypothetical || method.writeReferences {
                 throw PipelineError.usage("--hypothetical and --write-references write arrays; not with --arrays none")
@@ -101,6 +112,9 @@ public final class Explainer {
     public init(_ job: ExplainJob, network: Network? = nil, diagnostics: Diagnostics = .standardError) throws {
         started = Date()
         try job.validate()
+        var job = job
+        // Hypothetical arrays need the hypothetical contributions computed.
+        if job.arrays == .hypothetical { job.method.hypothetical = true }
         self.job = job
         self.diagnostics = diagnostics
         let network = try network ?? Opening.model(job.model)
@@ -163,10 +177,12 @@ public final class Explainer {
         let (tracks, feed) = try makeTracks(folder: folder)
         if job.arrays == .none {
             guard !tracks.isEmpty else { throw PipelineError.usage("--arrays none writes relevance only as genome tracks, and this input has none (--sequences, or unsorted --bam regions)") }
-            guard feed == .streamed else { throw PipelineError.usage("--arrays none needs the regions in genome order (e.g. bedtools sort | bedtools merge): their tracks are otherwise sorted from attr.npz") }
+        }
+        if job.arrays != .all && feed == .sortedAfterwards {
+            throw PipelineError.usage("--arrays \(job.arrays.rawValue) needs the regions in genome order (e.g. bedtools sort | bedtools merge): their tracks are otherwise sorted from attr.npz")
         }
         let outputs = try ExplainOutputs(folder: folder, sequences: sequences, length: network.inputLength, tracks: tracks,
-                                         feed: feed, perRead: job.perRead, arrays: job.arrays == .all, edges: job.shard != nil,
+                                         feed: feed, perRead: job.perRead, arrays: job.arrays, edges: job.shard != nil,
                                          hypothetical: job.method.hypothetical,
                                          references: job.method.writeReferences ? MethodConfiguration.referenceCount(attributor) : nil)
         var report = try run(into: outputs, progress: progress)

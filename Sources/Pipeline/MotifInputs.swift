@@ -9,9 +9,11 @@ extension ExplainArrays {
             throw PipelineError.data("--input '\(folder)' is not a folder")
         }
         let arrays = ExplainArrays(folder: folder)
-        for (name, path) in [("windows.bed", arrays.windows), ("ohe.npz", arrays.oneHot), ("attr.npz", arrays.relevance)]
-        where !FileManager.default.fileExists(atPath: path) {
+        for (name, path) in [("windows.bed", arrays.windows), ("ohe.npz", arrays.oneHot)] where !FileManager.default.fileExists(atPath: path) {
             throw PipelineError.data("'\(folder)' has no \(name): give the output folder of plrp explain")
+        }
+        if arrays.relevance == nil && arrays.hypothetical == nil {
+            throw PipelineError.data("'\(folder)' has no attr.npz (nor hypothetical.npz): give the output folder of plrp explain with arrays")
         }
         return arrays
     }

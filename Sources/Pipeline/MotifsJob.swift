@@ -6,7 +6,8 @@ import Tracks
 /// Where an explain run's arrays and windows are (files may be staged under temporary names).
 public struct ExplainArrays: Sendable {
     public var oneHot: String
-    public var relevance: String
+    /// attr.npz; nil for a run with `--arrays hypothetical`, whose contributions are hypothetical × one-hot.
+    public var relevance: String?
     public var windows: String
     /// hypothetical.npz, when the run wrote it (CWMs are then built from it).
     public var hypothetical: String?
@@ -16,7 +17,8 @@ public struct ExplainArrays: Sendable {
     /// The files of a finished explain output folder.
     public init(folder: String) {
         oneHot = PathName.join(folder, "ohe.npz")
-        relevance = PathName.join(folder, "attr.npz")
+        let relevance = PathName.join(folder, "attr.npz")
+        self.relevance = FileManager.default.fileExists(atPath: relevance) ? relevance : nil
         windows = PathName.join(folder, "windows.bed")
         let hypothetical = PathName.join(folder, "hypothetical.npz")
         self.hypothetical = FileManager.default.fileExists(atPath: hypothetical) ? hypothetical : nil
@@ -27,19 +29,19 @@ public struct ExplainArrays: Sendable {
     /// The arrays an explain job has staged in `folder` and not yet committed.
     public init(staged folder: OutputDirectory) {
         oneHot = folder.staged("ohe.npz")!
-        relevance = folder.staged("attr.npz")!
+        relevance = folder.staged("attr.npz")
         windows = folder.staged("windows.bed")!
         hypothetical = folder.staged("hypothetical.npz")
     }
 
-    /// The arrays and windows, checked against each other.
+    /// The arrays and windows, checked against each other. Without attr.npz the contributions are the hypothetical
+    /// ones times the one-hot, as TF-MoDISco computes them from the same two arrays.
     public func load() throws -> ExplainedWindows {
         let rows = try WindowsBED.read(path: windows)
         guard !rows.isEmpty else { throw PipelineError.data("'\(windows)' holds no windows") }
         let oneHotArray = try NPZReader.read(path: oneHot)
-        let relevanceArray = try NPZReader.read(path: relevance)
-        guard oneHotArray.shape.count == 3, oneHotArray.shape[1] == 4, relevanceArray.shape == oneHotArray.shape else {
-            throw PipelineError.data("'\(oneHot)' \(oneHotArray.shape) and '\(relevance)' \(relevanceArray.shape) are not both [N, 4, L]")
+        guard oneHotArray.shape.count == 3, oneHotArray.shape[1] == 4 else {
+            throw PipelineError.data("'\(oneHot)' \(oneHotArray.shape) is not [N, 4, L]")
         }
         guard oneHotArray.shape[0] == rows.count else {
             throw PipelineError.data("'\(windows)' has \(rows.count) rows but the arrays \(oneHotArray.shape[0])")
@@ -52,9 +54,20 @@ public struct ExplainArrays: Sendable {
             }
             hypothetical = array.values
         }
-        return try ExplainedWindows(length: oneHotArray.shape[2], oneHot: oneHotArray.values, relevance: relevanceArray.values,
-                                    places: rows,
-                                    hypothetical: hypothetical)
+        let relevance: [Float]
+        if let path = self.relevance {
+            let array = try NPZReader.read(path: path)
+            guard array.shape == oneHotArray.shape else {
+                throw PipelineError.data("'\(path)' \(array.shape) does not match '\(oneHot)' \(oneHotArray.shape)")
+            }
+            relevance = array.values
+        } else if let hypothetical {
+            relevance = zip(hypothetical, oneHotArray.values).map { $0 * $1 }
+        } else {
+            throw PipelineError.data("'\((windows as NSString).deletingLastPathComponent)' has neither attr.npz nor hypothetical.npz")
+        }
+        return try ExplainedWindows(length: oneHotArray.shape[2], oneHot: oneHotArray.values, relevance: relevance,
+                                    places: rows, hypothetical: hypothetical)
     }
 
     /// What was explained, for the report: from the explain manifest's parameters and inputs.
@@ -190,7 +203,8 @@ public struct MotifsJob: Sendable {
         let started = Date()
         let found = try find(in: try arrays.load())
         try stage(found, into: folder, source: source ?? arrays.source())
-        return report(found, inputs: [arrays.oneHot, arrays.relevance, arrays.windows] + (arrays.hypothetical.map { [$0] } ?? []),
+        return report(found, inputs: [arrays.oneHot] + (arrays.relevance.map { [$0] } ?? []) + [arrays.windows]
+                      + (arrays.hypothetical.map { [$0] } ?? []),
                       seconds: Date().timeIntervalSince(started))
     }
 

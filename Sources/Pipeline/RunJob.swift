@@ -57,8 +57,12 @@ public struct RunJob {
         guard Manifest.parameters(inFolder: folder)?["job"] as? String == identity else {
             return false
         }
-        let files = Manifest.parameters(inFolder: folder)?["arrays"] as? String == ArrayOutput.none.rawValue
-            ? ["relevance.bw", "windows.bed"] : ["ohe.npz", "attr.npz", "windows.bed"]
+        let files: [String]
+        switch (Manifest.parameters(inFolder: folder)?["arrays"] as? String).flatMap(ArrayOutput.init(rawValue:)) ?? .all {
+        case .none: files = ["relevance.bw", "windows.bed"]
+        case .hypothetical: files = ["ohe.npz", "hypothetical.npz", "windows.bed"]
+        case .all: files = ["ohe.npz", "attr.npz", "windows.bed"]
+        }
         return files.allSatisfy { FileManager.default.fileExists(atPath: PathName.join(folder, $0)) }
     }
 
@@ -75,7 +79,7 @@ public struct RunJob {
         var found: MotifsReport?
         if explain.shard == nil {
             // Without arrays the motifs come from the staged genome track, as `plrp motifs --track` finds them.
-            let report = explain.arrays == .all
+            let report = explain.arrays != .none
                 ? try motifs.run(from: ExplainArrays(staged: folder), into: folder,
                                  source: ExplainArrays.source(parameters: explained.parameters, inputs: inputs))
                 : try trackMotifs(folder).run(into: folder)

@@ -90,4 +90,29 @@ final class ShardMergeTests: XCTestCase {
         // The CWMs differ from those of a run without hypothetical contributions: the test sees them used.
         XCTAssertNotEqual(try fileBytes(folder.file("merged/cwms.tsv")), try fileBytes(PathName.join(Shipped.runFolder, "cwms.tsv")))
     }
+
+    /// Shards with hypothetical arrays only (no attr.npz) merge into the run: motifs from hypothetical × one-hot.
+    func testHypotheticalArrayShardsMergeIntoTheSingleRun() throws {
+        let folder = TemporaryFolder()
+        let make = { (shard: WindowShard?) -> RunJob in
+            var job = Shipped.runJob(shard: shard)
+            job.explain.arrays = .hypothetical
+            return job
+        }
+        let single = try Shipped.run(make(nil), into: folder.file("single"))
+        XCTAssertNotNil(single.motifs)
+        XCTAssertTrue(RunJob.isFinished(try make(nil).identity(), in: folder.file("single")))
+        for i in 1...2 { try Shipped.run(make(WindowShard(index: i, count: 2)), into: folder.file("s\(i)")) }
+        let merge = try ShardMerge([folder.file("s1"), folder.file("s2")], motifs: MotifsJob(database: Shipped.database))
+        XCTAssertTrue(merge.arrays)
+        _ = try merge.run(into: try OutputDirectory(path: folder.file("merged")))
+        let fm = FileManager.default
+        for file in ["ohe.npz", "hypothetical.npz", "windows.bed", "relevance.bw", "seqlets.bed", "motifs.meme", "cwms.tsv",
+                     "matches.tsv", "report.html"] {
+            XCTAssertTrue(fm.fileExists(atPath: folder.file("single/\(file)")), file)
+            XCTAssertEqual(try fileBytes(folder.file("merged/\(file)")), try fileBytes(folder.file("single/\(file)")), file)
+        }
+        XCTAssertFalse(fm.fileExists(atPath: folder.file("single/attr.npz")))
+        XCTAssertFalse(fm.fileExists(atPath: folder.file("merged/attr.npz")))
+    }
 }

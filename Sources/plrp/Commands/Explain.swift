@@ -48,7 +48,7 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "How overlapping windows combine per base in the tracks: mean, max-abs, or center (the window whose centre is nearest).")
     var aggregate: Aggregation = .mean
 
-    @Option(help: "all, or none: no ohe.npz/attr.npz (they grow with the genome), only windows.bed, the tracks and the manifest.")
+    @Option(help: "all; hypothetical: ohe.npz and hypothetical.npz only, what TF-MoDISco reads (no attr.npz: it is hypothetical × one-hot); or none: no arrays (they grow with the genome), only windows.bed, the tracks and the manifest.")
     var arrays: ArrayOutput = .all
 
     @Flag(inversion: .prefixedNo, help: "Write the genome tracks (relevance.bedGraph.gz, .tbi, .bw) when windows have genome coordinates.")

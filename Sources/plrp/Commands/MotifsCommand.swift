@@ -13,7 +13,8 @@ struct MotifsCommand: ParsableCommand {
         usage: "plrp motifs --input <dir> -o <dir> [<options>]\nplrp motifs --track <file> --fasta <fasta> -o <dir> [<options>]",
         discussion: """
         Reads DIR/ohe.npz, DIR/attr.npz and DIR/windows.bed (and DIR/hypothetical.npz when present: CWMs are then \
-        means of hypothetical contributions, as TF-MoDISco's). Seqlets are called on per-base relevance (channel \
+        means of hypothetical contributions, as TF-MoDISco's; without attr.npz, as after --arrays hypothetical, the \
+        contributions are hypothetical × one-hot). Seqlets are called on per-base relevance (channel \
         sums) by a windowed-FDR test against a within-row permutation null; negative ones only in windows where the \
         output is on (a positive seqlet and a positive relevance sum; --negatives). A site seen in several \
         overlapping windows of one contig is one seqlet (a sign conflict is resolved by the mean track). Seqlets are \

@@ -38,7 +38,7 @@ struct Run: ParsableCommand {
 
     @OptionGroup(title: "Method") var method: MethodOptions
 
-    @Option(help: "all, or none: no ohe.npz/attr.npz (recommended for whole genomes); motifs then come from the track.")
+    @Option(help: "all; hypothetical: ohe.npz and hypothetical.npz (motifs from hypothetical × one-hot, CWMs from the hypothetical contributions); or none: no arrays (recommended for whole genomes), motifs then come from the track.")
     var arrays: ArrayOutput = .all
 
     @Option(help: "Run only part I of N of the windows (1-based); no motifs, `plrp merge` joins the parts.")

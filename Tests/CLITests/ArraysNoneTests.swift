@@ -67,6 +67,17 @@ final class ArraysNoneTests: XCTestCase {
             XCTAssertFalse(fm.fileExists(atPath: folder.file("merged/\(file)")), file)
             XCTAssertFalse(fm.fileExists(atPath: folder.file("run/\(file)")), file)
         }
+        // A shard without its edge windows (or with a damaged table) is refused in one line, nothing written.
+        try "#contig\tstart\tend\tfirst_row\nchr2R\tx\t1\t0\n".write(toFile: folder.file("s2/edges.tsv"), atomically: true, encoding: .utf8)
+        run = try plrp("merge", folder.file("s1"), folder.file("s2"), folder.file("s3"), "-o", folder.file("bad"))
+        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.stderr, "plrp: error: \(folder.file("s2/edges.tsv")):2: not an edge window (contig, start, end, first row)\n")
+        try fm.removeItem(atPath: folder.file("s2/edges.tsv"))
+        run = try plrp("merge", folder.file("s1"), folder.file("s2"), folder.file("s3"), "-o", folder.file("bad"))
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stderr.hasPrefix("plrp: error: cannot read '\(folder.file("s2/edges.tsv"))'"), run.stderr)
+        XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
+        XCTAssertFalse(fm.fileExists(atPath: folder.file("bad")))
     }
 
     func testOptionsThatNeedArraysAreRefused() throws {

@@ -11,8 +11,7 @@
 # bases, not merged), shows whether a job's memory follows its size.
 #
 # Knobs (environment): PLRP (binary, .build/release/plrp), THREADS per job (2), COPIES (5), SHARDS (8), ARRAYS (none;
-# all, `run`'s default, passes no --arrays so older builds run too, and also writes ohe.npz and attr.npz: 3.4 GB each
-# at 5 copies), BASES (take only chr2R:1-BASES per copy, for a quick check; default the whole chromosome), OUT_TSV (also
+# all also writes ohe.npz and attr.npz: 3.4 GB each at 5 copies), BASES (take only chr2R:1-BASES per copy, for a quick check; default the whole chromosome), OUT_TSV (also
 # write every figure to this file, one per line: section, item, metric, value). Needs bgzip, samtools, GNU time and
 # the release build. Quick check: PLRP=… ARRAYS=all COPIES=2 BASES=1000000 SHARDS=4 benchmarks/genome.sh
 set -euo pipefail
@@ -38,8 +37,7 @@ positive THREADS "$threads"; positive COPIES "$copies"; positive SHARDS "$shards
 for tool in bgzip samtools; do command -v "$tool" > /dev/null || fail "needs $tool (apt-get install samtools tabix)"; done
 [ -x /usr/bin/time ] || fail "needs GNU time at /usr/bin/time (apt-get install time)"
 [ -x "$plrp" ] || fail "no binary at $plrp: swift build -c release --static-swift-stdlib, or set PLRP"
-arrays_option=()
-[ "$arrays" = all ] || arrays_option=(--arrays "$arrays")
+arrays_option=(--arrays "$arrays")
 
 work=${TMPDIR:-/tmp}/plrp-bench-genome.$$
 trap 'rm -rf "$work"' EXIT

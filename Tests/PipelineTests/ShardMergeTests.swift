@@ -1,4 +1,5 @@
 import Foundation
+import GenomeIO
 import Pipeline
 import TestSupport
 import XCTest
@@ -114,5 +115,40 @@ final class ShardMergeTests: XCTestCase {
         }
         XCTAssertFalse(fm.fileExists(atPath: folder.file("single/attr.npz")))
         XCTAssertFalse(fm.fileExists(atPath: folder.file("merged/attr.npz")))
+    }
+
+    /// A genome of three contigs, every contig explained, cut into shards that start and end on other contigs than
+    /// their neighbours: the joined track and the motifs of the joined track are the whole run's.
+    func testShardsAcrossContigsMergeIntoTheWholeRun() throws {
+        let folder = TemporaryFolder()
+        let genome = try FastaFile(path: Repo.genome)
+        var text = "", letters: [UInt8] = []
+        for (i, start) in [1_000_000, 1_100_000, 1_200_000].enumerated() {
+            try genome.fetch(contig: "chr2R", start: start, end: start + 20_000 + 700 * i, into: &letters)
+            text += ">c\(i + 1)\n" + String(decoding: letters, as: UTF8.self) + "\n"
+        }
+        let fasta = folder.file("three.fa")
+        try text.write(toFile: fasta, atomically: true, encoding: .utf8)
+        let make = { (shard: WindowShard?) -> RunJob in
+            var explain = ExplainJob(input: .genome(fasta, regions: [], step: 150), model: Shipped.model, method: .plrp(0.5))
+            explain.arrays = .none
+            explain.shard = shard
+            return RunJob(explain: explain, motifs: MotifsJob(database: Shipped.database))
+        }
+        try Shipped.run(make(nil), into: folder.file("single"))
+        let shards = 5
+        for i in 1...shards { try Shipped.run(make(WindowShard(index: i, count: shards)), into: folder.file("s\(i)")) }
+        // Some shard holds windows of two contigs.
+        let contigsPerShard = try (1...shards).map { i in
+            Set(try String(contentsOfFile: folder.file("s\(i)/windows.bed"), encoding: .utf8).split(separator: "\n").map { $0.prefix(2) }).count
+        }
+        XCTAssertTrue(contigsPerShard.contains(2), "\(contigsPerShard)")
+        _ = try ShardMerge((1...shards).map { folder.file("s\($0)") }, motifs: MotifsJob(database: Shipped.database))
+            .run(into: try OutputDirectory(path: folder.file("merged")))
+        for file in ["relevance.bedGraph.gz", "relevance.bedGraph.gz.tbi", "relevance.bw", "windows.bed", "seqlets.bed",
+                     "motifs.meme", "matches.tsv", "report.html"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: folder.file("single/\(file)")), file)
+            XCTAssertEqual(try fileBytes(folder.file("merged/\(file)")), try fileBytes(folder.file("single/\(file)")), file)
+        }
     }
 }

@@ -52,7 +52,7 @@ public struct ShardMerge {
     public let shards: [ShardFolder]
     /// Motifs over the joined windows (nil: arrays and tracks only).
     public var motifs: MotifsJob?
-    /// Whether the shards wrote arrays (`--arrays all`).
+    /// Whether the shards wrote per-window arrays (`--arrays all` or `hypothetical`).
     public let arrays: Bool
 
     /// Checks that `folders` are shards 1…N of one job.

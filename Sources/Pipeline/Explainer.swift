@@ -218,7 +218,8 @@ public final class Explainer {
             "aggregate": job.aggregate.rawValue, "tracks": tracks ?? "none", "per_read": job.perRead, "model": job.model,
         ]) { own, _ in own }.merging(job.input.manifestParameters(window: network.inputLength)) { own, _ in own }
         if let shard = job.shard { parameters["shard"] = "\(shard.index)/\(shard.count)" }
-        if let fasta = job.input.fasta { parameters["fasta"] = fasta }
+        // Absolute, so that a merge started elsewhere finds the genome its motifs need.
+        if let fasta = job.input.fasta { parameters["fasta"] = URL(fileURLWithPath: fasta).standardizedFileURL.path }
         var results: [String: Any] = ["windows": windows, "rows": rows]
         if method.method == .lrp {
             results["conservation"] = [

@@ -47,7 +47,9 @@ public struct RunJob {
 
     /// Motifs from the run's staged genome track (named by its final name, not the staged one).
     private func trackMotifs(_ folder: OutputDirectory) -> TrackMotifsJob {
-        var job = TrackMotifsJob(track: folder.staged("relevance.bw") ?? "", fasta: explain.input.fasta ?? "", motifs: motifs)
+        // The FASTA as the manifest records it (absolute), as a merge of this job's shards finds it.
+        let fasta = explain.input.fasta.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? ""
+        var job = TrackMotifsJob(track: folder.staged("relevance.bw") ?? "", fasta: fasta, motifs: motifs)
         job.trackName = "relevance.bw"
         return job
     }

@@ -54,6 +54,8 @@ public struct ShardMerge {
     public var motifs: MotifsJob?
     /// Whether the shards wrote per-window arrays (`--arrays all` or `hypothetical`).
     public let arrays: Bool
+    /// The genome for motifs on the joined track (shards without arrays); nil: the FASTA the shards' manifest names.
+    public var fasta: String?
 
     /// Checks that `folders` are shards 1…N of one job.
     public init(_ folders: [String], motifs: MotifsJob?) throws {
@@ -125,8 +127,11 @@ public struct ShardMerge {
 
     /// Motifs from the joined, staged genome track, as `RunJob` finds them for a run without arrays.
     private func trackMotifs(_ motifs: MotifsJob, folder: OutputDirectory) throws -> TrackMotifsJob {
-        guard let fasta = shards[0].parameters["fasta"] as? String, let track = folder.staged("relevance.bw") else {
+        guard let fasta = self.fasta ?? shards[0].parameters["fasta"] as? String, let track = folder.staged("relevance.bw") else {
             throw PipelineError.data("'\(shards[0].folder)': the shards have no genome track and FASTA to find motifs in")
+        }
+        guard FileManager.default.isReadableFile(atPath: fasta) else {
+            throw PipelineError.data("cannot read FASTA '\(fasta)', which the shards were run on: give it with --fasta")
         }
         var job = TrackMotifsJob(track: track, fasta: fasta, motifs: motifs)
         job.trackName = "relevance.bw"
@@ -139,15 +144,17 @@ public struct ShardMerge {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: shards[0].folder)) ?? [])
             .filter { $0.hasPrefix("relevance") && $0.hasSuffix(".bedGraph.gz") }.sorted()
         guard !names.isEmpty else { return }
-        // Contigs and their order as the FASTA index gave them, from the bigWig header.
-        let bigWig = try BigWigReader(path: PathName.join(shards[0].folder, names[0].replacingOccurrences(of: ".bedGraph.gz", with: ".bw")))
+        // The shards' tracks are read from their bigWigs (the same runs as the bedGraphs, as float32). Contigs and their
+        // order as the FASTA index gave them, from the bigWig header.
+        let bigWigName = { (name: String) in name.replacingOccurrences(of: ".bedGraph.gz", with: ".bw") }
+        let bigWig = try BigWigReader(path: PathName.join(shards[0].folder, bigWigName(names[0])))
         let contigs = ContigTable(bigWig.contigs.map { Contig(name: $0.name, length: $0.length) })
         let aggregation = Aggregation(rawValue: shards[0].parameters["aggregate"] as? String ?? "mean") ?? .mean
         // With one track per output (--target all), rows come window-major in the order of the outputs.
         let order = names.count == 1 ? names : try outputOrder(names)
         // The run's track stops at its regions' ends. A shard's track covers the bases its windows covered inside
         // the regions (zeros included), so together the shards cover what the run does: that is the merged extent.
-        let extent = TrackExtent(try shards.flatMap { try BedGraphReader.coverage(of: PathName.join($0.folder, names[0]), contigs: contigs) })
+        let extent = TrackExtent(try shards.flatMap { try BigWigRuns.coverage(of: PathName.join($0.folder, bigWigName(names[0])), contigs: contigs) })
         let trackLines = try order.map { try BedGraphReader.firstLine(of: PathName.join(shards[0].folder, $0)) }
         let stems = order.map { String($0.dropLast(".bedGraph.gz".count)) }
         guard shards[0].parameters["tracks"] as? String == "streamed" else {
@@ -162,7 +169,7 @@ public struct ShardMerge {
         let join = try ShardTrackJoin(contigs: contigs, edges: edges, windowLength: length)
         for (t, name) in order.enumerated() {
             let output = try GenomeTrack.files(folder: folder, name: stems[t], contigs: contigs, trackLine: trackLines[t])
-            try join.join(shards.map { PathName.join($0.folder, name) },
+            try join.join(shards.map { PathName.join($0.folder, bigWigName(name)) },
                           zoneRuns: try join.zoneRuns(track: t, aggregation: aggregation, extent: extent), into: output)
             try output.finish()
         }

@@ -46,8 +46,9 @@ public struct ShardTrackJoin {
         return collected.runs
     }
 
-    /// Feeds `output` the joined track: each shard's runs (`shardTracks`, bedGraphs in shard order) outside the
-    /// zones, with `zoneRuns` in their place; the caller finishes `output`.
+    /// Feeds `output` the joined track: each shard's runs (`shardTracks`, bigWigs in shard order, whose float32
+    /// values are the bedGraphs' without a decimal round trip) outside the zones, with `zoneRuns` in their place; the
+    /// caller finishes `output`.
     public func join(_ shardTracks: [String], zoneRuns: [TrackRun], into output: RunMerger) throws {
         let zones = self.zones.spans
         var z = 0, r = 0
@@ -63,7 +64,7 @@ public struct ShardTrackJoin {
             try output.add(TrackRun(contig: run.contig, start: start, end: end, value: run.value))
         }
         for path in shardTracks {
-            let runs = try BedGraphRuns(path: path, contigs: contigs)
+            let runs = try BigWigRuns(path: path, contigs: contigs)
             while let run = try runs.next() {
                 while z < zones.count, (zones[z].contig, zones[z].end) <= (run.contig, run.start) { z += 1 }
                 var start = run.start, k = z

@@ -90,4 +90,34 @@ final class ArraysNoneTests: XCTestCase {
             XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file("x")))
         }
     }
+
+    /// Shards run with a relative FASTA path merge from another folder (their manifests record it absolute), and a
+    /// FASTA moved since is named, and taken from --fasta.
+    func testMergeFindsTheShardsGenomeFromAnotherFolder() throws {
+        let folder = TemporaryFolder()
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: folder.file("genome"), withIntermediateDirectories: true)
+        for suffix in ["", ".fai", ".gzi"] {
+            try fm.copyItem(atPath: Repo.genome + suffix, toPath: folder.file("genome/g.fa.gz" + suffix))
+        }
+        let model = Repo.path("data/models/default.safetensors")
+        for i in 1...2 {
+            let run = try runProcess(Repo.binary, ["run", "--fasta", "genome/g.fa.gz", "--model", model, "--region", "chr2R:1,000,001-1,010,000",
+                                                   "--arrays", "none", "--shard", "\(i)/2", "-o", "s\(i)", "--quiet"], currentDirectory: folder.path)
+            XCTAssertEqual(run.status, 0, run.stderr)
+        }
+        try fm.createDirectory(atPath: folder.file("elsewhere"), withIntermediateDirectories: true)
+        var merge = try runProcess(Repo.binary, ["merge", "../s1", "../s2", "-o", "merged", "--quiet"], currentDirectory: folder.file("elsewhere"))
+        XCTAssertEqual(merge.status, 0, merge.stderr)
+        XCTAssertTrue(fm.fileExists(atPath: folder.file("elsewhere/merged/motifs.meme")))
+        try fm.moveItem(atPath: folder.file("genome"), toPath: folder.file("moved"))
+        merge = try runProcess(Repo.binary, ["merge", "../s1", "../s2", "-o", "again", "--quiet"], currentDirectory: folder.file("elsewhere"))
+        XCTAssertEqual(merge.status, 1)
+        XCTAssertEqual(merge.stderr, "plrp: error: cannot read FASTA '\(folder.file("genome/g.fa.gz"))', which the shards were run on: give it with --fasta\n")
+        XCTAssertFalse(fm.fileExists(atPath: folder.file("elsewhere/again")))
+        merge = try runProcess(Repo.binary, ["merge", "../s1", "../s2", "--fasta", "../moved/g.fa.gz", "-o", "again", "--quiet"],
+                               currentDirectory: folder.file("elsewhere"))
+        XCTAssertEqual(merge.status, 0, merge.stderr)
+        XCTAssertEqual(try fileBytes(folder.file("elsewhere/again/motifs.meme")), try fileBytes(folder.file("elsewhere/merged/motifs.meme")))
+    }
 }

@@ -59,17 +59,16 @@ final class ShardTrackJoinTests: XCTestCase {
                         let writer = try ShardEdgeWriter(folder: out, windowLength: length, tracks: 1)
                         for (window, values) in all[from..<to] { try writer.add(window, values: [values[...]]) }
                         try writer.finish()
-                        let bedGraph = try BedGraphWriter(path: out.stage("t.bedGraph.gz"), indexPath: out.stage("t.bedGraph.gz.tbi"),
-                                                          contigs: contigs, trackLine: "track type=bedGraph")
-                        try track(all[from..<to], mode, extent, into: bedGraph)
+                        let bigWig = try BigWigWriter(path: out.stage("t.bw"), contigs: contigs)
+                        try track(all[from..<to], mode, extent, into: bigWig)
                         try out.commit()
-                        shardTracks.append(folder.file("s\(i)/t.bedGraph.gz"))
+                        shardTracks.append(folder.file("s\(i)/t.bw"))
                         edges.append(try ShardEdges(folder: folder.file("s\(i)"), tracks: 1))
                     }
                     XCTAssertEqual(shardTracks.count, cuts.count - 1)
                     // The edges are few: at most the windows within one window length of either end.
                     XCTAssertLessThanOrEqual(edges.map(\.edges.count).max()!, 2 * (length / step + 1))
-                    let coverage = TrackExtent(try shardTracks.flatMap { try BedGraphReader.coverage(of: $0, contigs: contigs) })
+                    let coverage = TrackExtent(try shardTracks.flatMap { try BigWigRuns.coverage(of: $0, contigs: contigs) })
                     let join = try ShardTrackJoin(contigs: contigs, edges: edges, windowLength: length)
                     zones += join.zones.spans.count
                     let joined = CollectedRuns()

@@ -116,10 +116,22 @@ final class TrackFileTests: XCTestCase {
         XCTAssertEqual(ours, theirs)
     }
 
-    func testCoverageJoinsBookEndedLines() throws {
+    func testBigWigRunsReadBackTheRunsAndTheirCoverage() throws {
         let folder = TemporaryFolder()
         let runs = try writeTracks(in: folder)
-        let spans = try BedGraphReader.coverage(of: folder.file("t.bedGraph.gz"), contigs: contigs)
+        // Read 1,000 bases at a time: runs crossing a span boundary come as two pieces of one value.
+        let reader = try BigWigRuns(path: folder.file("t.bw"), contigs: contigs, spanLength: 1_000)
+        var read: [TrackRun] = []
+        while let run = try reader.next() {
+            if let last = read.last, last.contig == run.contig, last.end == run.start, last.value == run.value, run.start % 1_000 == 0 {
+                read[read.count - 1].end = run.end
+            } else {
+                read.append(run)
+            }
+        }
+        XCTAssertEqual(read, runs)
+        XCTAssertTrue(runs.contains { $0.start / 1_000 != ($0.end - 1) / 1_000 }, "a run crosses a span boundary")
+        let spans = try BigWigRuns.coverage(of: folder.file("t.bw"), contigs: contigs)
         // Every base a run covers is in exactly one span, and spans neither touch nor overlap.
         var expected: [TrackExtent.Span] = []
         for run in runs {

@@ -26,6 +26,9 @@ struct Merge: ParsableCommand {
     @Flag(help: "Join arrays and tracks only; no motifs.")
     var noMotifs = false
 
+    @Option(help: "Genome FASTA for the motifs of shards run with --arrays none (default: the one their manifests name).")
+    var fasta: String?
+
     @Option(name: .shortAndLong, help: "Output folder.")
     var out: String
 
@@ -34,7 +37,8 @@ struct Merge: ParsableCommand {
 
     func run() throws {
         let database = noMotifs ? nil : try self.database ?? ShippedData.path(ShippedData.database, instead: "--database")
-        let merge = try ShardMerge(shards, motifs: database.map { MotifsJob(database: $0) })
+        var merge = try ShardMerge(shards, motifs: database.map { MotifsJob(database: $0) })
+        merge.fasta = fasta
         Interruption.watch(out)
         let summary = try merge.run(into: try OutputCheck.folder(out))
         if !quiet { Console.note(summary + " → \(out)") }

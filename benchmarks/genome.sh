@@ -193,7 +193,7 @@ echo "  merge: $(duration "$(calc '%.1f' "$merge_wall * $scale")") wall = $merge
   "$(calc '%.2f' "$merge_cpu * $scale / 3600") core-hours = $merge_cpu CPU s × $scale / 3600 (linear in bases;" \
   "one job over $jobs shards instead of $shards)"
 echo "  merge memory: $(mb "$merge_kb") MB, as measured at $genome_bases bp; not scaled: without arrays it does not grow" \
-  "with the genome (benchmarks/merge.sh: 68 MB for 2 Mb, 72 MB for 8 Mb), and each shard adds a few kB of edge windows"
+  "with the genome (benchmarks/merge.sh), and each shard adds a few kB of edge windows"
 echo "  core-hours in all: $(calc '%.2f' "$total_cpu * $scale / 3600") = $total_cpu CPU s (shards + merge) × $scale / 3600"
 record projection hg38 bases "$hg38"; record projection hg38 scale "$scale"; record projection hg38 jobs "$jobs"
 record projection hg38 bases_per_job "$per_job"; record projection hg38 wall_s_per_job "$mean_wall"

@@ -153,11 +153,15 @@ public struct ShardMerge {
         // With one track per output (--target all), rows come window-major in the order of the outputs.
         let order = names.count == 1 ? names : try outputOrder(names)
         // The run's track stops at its regions' ends. A shard's track covers the bases its windows covered inside
-        // the regions (zeros included), so together the shards cover what the run does: that is the merged extent.
-        let extent = TrackExtent(try shards.flatMap { try BigWigRuns.coverage(of: PathName.join($0.folder, bigWigName(names[0])), contigs: contigs) })
+        // the regions (zeros included), so together the shards cover what the run does: that is the merged extent,
+        // and within `spans` (all bases when nil) it is read from the shards' bigWigs.
+        let coverage = { (spans: TrackExtent?) in
+            TrackExtent(try shards.flatMap { try BigWigRuns.coverage(of: PathName.join($0.folder, bigWigName(names[0])), contigs: contigs, within: spans) })
+        }
         let trackLines = try order.map { try BedGraphReader.firstLine(of: PathName.join(shards[0].folder, $0)) }
         let stems = order.map { String($0.dropLast(".bedGraph.gz".count)) }
         guard shards[0].parameters["tracks"] as? String == "streamed" else {
+            let extent = try coverage(nil)
             let tracks = try zip(stems, trackLines).map { stem, line in
                 try GenomeTrack(folder: folder, name: stem, contigs: contigs, aggregation: aggregation, extent: extent, trackLine: line)
             }
@@ -167,6 +171,8 @@ public struct ShardMerge {
         let edges = try shards.map { try ShardEdges(folder: $0.folder, tracks: order.count) }
         let length = edges.lazy.compactMap { $0.edges.first?.values.first?.count }.first ?? 0
         let join = try ShardTrackJoin(contigs: contigs, edges: edges, windowLength: length)
+        // Only the zones are recomputed, so only their extent is needed.
+        let extent = try coverage(join.zones)
         for (t, name) in order.enumerated() {
             let output = try GenomeTrack.files(folder: folder, name: stems[t], contigs: contigs, trackLine: trackLines[t])
             try join.join(shards.map { PathName.join($0.folder, bigWigName(name)) },

@@ -145,5 +145,10 @@ final class TrackFileTests: XCTestCase {
         XCTAssertEqual(spans, expected)
         XCTAssertEqual(TrackExtent(spans).spans, expected)
         XCTAssertEqual(spans.last, TrackExtent.Span(contig: 1, start: 10, end: 300))
+        // Within an extent: what the whole coverage has there.
+        let within = TrackExtent([.init(contig: 0, start: 995, end: 2_345), .init(contig: 1, start: 0, end: 15), .init(contig: 1, start: 250, end: 260)])
+        let part = try BigWigRuns.coverage(of: folder.file("t.bw"), contigs: contigs, within: within)
+        XCTAssertFalse(part.isEmpty)
+        XCTAssertEqual(TrackExtent(part), TrackExtent(spans).intersection(within))
     }
 }

@@ -47,18 +47,28 @@ public final class BigWigRuns {
         return pending[index]
     }
 
-    /// The bases the track covers, as spans (adjacent runs joined).
-    public static func coverage(of path: String, contigs: ContigTable) throws -> [TrackExtent.Span] {
-        let runs = try BigWigRuns(path: path, contigs: contigs)
+    /// The bases the track covers, as spans (adjacent runs joined): all of them, streamed, or those inside `within`.
+    public static func coverage(of path: String, contigs: ContigTable, within: TrackExtent? = nil) throws -> [TrackExtent.Span] {
         var spans: [TrackExtent.Span] = []
         var open: TrackExtent.Span?
-        while let run = try runs.next() {
-            if let span = open, span.contig == run.contig, span.end == run.start {
-                open = TrackExtent.Span(contig: span.contig, start: span.start, end: run.end)
+        func add(_ contig: Int, _ start: Int, _ end: Int) {
+            if let span = open, span.contig == contig, span.end == start {
+                open = TrackExtent.Span(contig: contig, start: span.start, end: end)
             } else {
                 if let span = open { spans.append(span) }
-                open = TrackExtent.Span(contig: run.contig, start: run.start, end: run.end)
+                open = TrackExtent.Span(contig: contig, start: start, end: end)
             }
+        }
+        if let within {
+            let reader = try BigWigReader(path: path)
+            for span in within.spans {
+                for found in reader.intervals(contig: contigs[span.contig].name, start: span.start, end: span.end) {
+                    add(span.contig, max(found.start, span.start), min(found.end, span.end))
+                }
+            }
+        } else {
+            let runs = try BigWigRuns(path: path, contigs: contigs)
+            while let run = try runs.next() { add(run.contig, run.start, run.end) }
         }
         if let span = open { spans.append(span) }
         return spans

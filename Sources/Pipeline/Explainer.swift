@@ -5,9 +5,6 @@ import GenomeIO
 import Model
 import Tracks
 
-/// Everything an explain job needs, as values: what to read, which model, how to explain, and where the per-base
-/// relevance goes. `Explainer` opens it.
-/// Which per-window arrays an explain job writes.
 /// Which per-window arrays an explain run writes besides `windows.bed` and the tracks.
 public enum ArrayOutput: String, Sendable, CaseIterable {
     /// ohe.npz and attr.npz (and hypothetical.npz, references.npz when asked for).
@@ -18,6 +15,8 @@ public enum ArrayOutput: String, Sendable, CaseIterable {
     case none
 }
 
+/// Everything an explain job needs, as values: what to read, which model, how to explain, and where the per-base
+/// relevance goes. `Explainer` opens it.
 public struct ExplainJob: Sendable {
     public var input: InputDescription
     /// The model file (.safetensors).
@@ -218,8 +217,7 @@ public final class Explainer {
             "aggregate": job.aggregate.rawValue, "tracks": tracks ?? "none", "per_read": job.perRead, "model": job.model,
         ]) { own, _ in own }.merging(job.input.manifestParameters(window: network.inputLength)) { own, _ in own }
         if let shard = job.shard { parameters["shard"] = "\(shard.index)/\(shard.count)" }
-        // Absolute, so that a merge started elsewhere finds the genome its motifs need.
-        if let fasta = job.input.fasta { parameters["fasta"] = URL(fileURLWithPath: fasta).standardizedFileURL.path }
+        if let fasta = job.input.absoluteFasta { parameters["fasta"] = fasta }
         var results: [String: Any] = ["windows": windows, "rows": rows]
         if method.method == .lrp {
             results["conservation"] = [

@@ -47,9 +47,8 @@ public struct RunJob {
 
     /// Motifs from the run's staged genome track (named by its final name, not the staged one).
     private func trackMotifs(_ folder: OutputDirectory) -> TrackMotifsJob {
-        // The FASTA as the manifest records it (absolute), as a merge of this job's shards finds it.
-        let fasta = explain.input.fasta.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? ""
-        var job = TrackMotifsJob(track: folder.staged("relevance.bw") ?? "", fasta: fasta, motifs: motifs)
+        // The FASTA as the manifest records it, as a merge of this job's shards finds it.
+        var job = TrackMotifsJob(track: folder.staged("relevance.bw") ?? "", fasta: explain.input.absoluteFasta ?? "", motifs: motifs)
         job.trackName = "relevance.bw"
         return job
     }

@@ -43,6 +43,8 @@ public struct InputDescription: Sendable {
     }
 
     public var fasta: String? { if case .fasta(let path) = source { return path } else { return nil } }
+    /// The FASTA's absolute path, as manifests record it: a merge started in another folder finds the genome there.
+    public var absoluteFasta: String? { fasta.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
     public var bam: String? { if case .bam(let path, _) = source { return path } else { return nil } }
     public var records: String? { if case .sequences(let path) = source { return path } else { return nil } }
 

@@ -46,14 +46,7 @@ public final class RunMerger {
 
     /// One base.
     public func add(contig: Int, position: Int, value: Float) throws {
-        if var run = pending, run.contig == contig, run.end == position, run.value == value {
-            run.end += 1
-            pending = run
-            return
-        }
-        try emit()
-        // -0 joins 0 and is stored as 0.
-        pending = value == 0 && !keepsZeros ? nil : TrackRun(contig: contig, start: position, end: position + 1, value: value == 0 ? 0 : value)
+        try add(TrackRun(contig: contig, start: position, end: position + 1, value: value))
     }
 
     /// A run of bases, after every base added so far: it joins the last one when it continues it with the same value.
@@ -64,6 +57,7 @@ public final class RunMerger {
             return
         }
         try emit()
+        // -0 joins 0 and is stored as 0.
         pending = run.value == 0 && !keepsZeros ? nil : TrackRun(contig: run.contig, start: run.start, end: run.end, value: run.value == 0 ? 0 : run.value)
     }
 

@@ -59,10 +59,8 @@ public struct TrackSeqletCaller: Sendable {
     }
 
     /// Calls seqlets over `stretches` in order; `read(contig, start, end, &buffer)` replaces the buffer with the
-    /// track's values of those bases (0 where it has none) and says whether any base had one. `contigReached(name)`
-    /// is told of a contig the first time one of its rows holds a value (the caller may refuse it by throwing).
-    public func call(_ stretches: [Stretch], read: (String, Int, Int, inout [Float]) throws -> Bool,
-                     contigReached: (String) throws -> Void = { _ in }) throws -> Result {
+    /// track's values of those bases (0 where it has none) and says whether any base had one.
+    public func call(_ stretches: [Stretch], read: (String, Int, Int, inout [Float]) throws -> Bool) throws -> Result {
         precondition(rowLength > overlap && blockRows > 0 && keep > 0)
         let step = rowLength - overlap, flank = caller.flank, window = caller.window
         var kept: [Seqlet.Sign: [(order: Int, site: Site)]] = [.positive: [], .negative: []]
@@ -72,7 +70,6 @@ public struct TrackSeqletCaller: Sendable {
         var buffer: [Float] = []
         var rows: [[Float]] = []
         var rowStarts: [Int] = []
-        var reached = Set<String>()
         for (stretchIndex, stretch) in stretches.enumerated() where stretch.end > stretch.start {
             var next = stretch.start
             var lastRow = false
@@ -100,10 +97,6 @@ public struct TrackSeqletCaller: Sendable {
                     if any { rows.append(row); rowStarts.append(s) }
                 }
                 guard !rows.isEmpty else { continue }
-                if !reached.contains(stretch.contig) {
-                    try contigReached(stretch.contig)
-                    reached.insert(stretch.contig)
-                }
                 blocks += 1
                 let result = caller.call(scores: rows, length: rowLength)
                 for (sign, t) in result.thresholds where t.isFinite {

@@ -43,12 +43,7 @@ public struct CoreMatcher: Sendable {
     public func best(codes: ArraySlice<UInt8>) -> (target: Int, pValue: Double, qValue: Double)? {
         let pValues = bestAlignments(codes).map { MotifComparison.pairPValue($0.p, alignments: $0.alignments) }
         guard let first = pValues.indices.min(by: { pValues[$0] < pValues[$1] }) else { return nil }
-        // Benjamini–Hochberg's q of the smallest p: the least p₍ₖ₎·m/k over the sorted p-values, at most 1.
-        let sorted = pValues.sorted()
-        let m = Double(sorted.count)
-        var q = 1.0
-        for (k, p) in sorted.enumerated() { q = min(q, p * m / Double(k + 1)) }
-        return (first, pValues[first], q)
+        return (first, pValues[first], BenjaminiHochberg.qValues(pValues)[first])
     }
 
     /// Each target's best alignment with `codes` on either strand, in database order.

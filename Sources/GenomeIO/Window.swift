@@ -25,13 +25,16 @@ public struct Window: Sendable, Equatable {
     }
 
     /// The window's name, or its identifier when it has none.
-    public var label: String { name ?? "\(contig):\(start)-\(end)(\(strand.symbol))" }
+    public var label: String { name ?? zeroBased }
+
+    /// `chrom:start-end(strand)` with the end as given (unclipped).
+    private var zeroBased: String { "\(contig):\(start)-\(end)(\(strand.symbol))" }
 
     /// The name for people to read and paste (reports, tables): a name that begins with the window's 0-based
     /// identifier shows it as a 1-based samtools region instead (`chr2R:1000000-1000300(+)|out` →
     /// `chr2R:1000001-1000300(+)|out`); read and record names are kept.
     public var displayName: String {
-        let zeroBased = "\(contig):\(start)-\(end)(\(strand.symbol))"
+        let zeroBased = self.zeroBased
         guard label.hasPrefix(zeroBased) else { return label }
         return GenomicRegion(contig: contig, start: start, end: end).description + "(\(strand.symbol))" + label.dropFirst(zeroBased.count)
     }

@@ -68,6 +68,8 @@ public struct ShardMerge {
     public func run(into folder: OutputDirectory) throws -> String {
         let started = Date()
         let first = shards[0]
+        // Checked before anything is joined: motifs on the joined track need the genome.
+        let genome = motifs != nil && !arrays ? try motifGenome() : nil
         let bed = try TextFile(path: folder.stage("windows.bed"))
         var rows = 0
         for part in shards { rows += try TextLines(path: PathName.join(part.folder, "windows.bed")).copy(to: bed) }
@@ -87,7 +89,7 @@ public struct ShardMerge {
             // The report names what was explained from the first shard's manifest, as a single run's does.
             let report = arrays
                 ? try motifs.run(from: ExplainArrays(staged: folder), into: folder, source: ExplainArrays(folder: first.folder).source())
-                : try trackMotifs(motifs, folder: folder).run(into: folder)
+                : try trackMotifs(motifs, fasta: genome!, folder: folder).run(into: folder)
             manifest.parameters["motifs"] = report.parameters
             manifest.results["motifs"] = report.results
             if let database = motifs.database { try manifest.addInput(database) }
@@ -125,13 +127,21 @@ public struct ShardMerge {
         return rows ?? 0
     }
 
-    /// Motifs from the joined, staged genome track, as `RunJob` finds them for a run without arrays.
-    private func trackMotifs(_ motifs: MotifsJob, folder: OutputDirectory) throws -> TrackMotifsJob {
-        guard let fasta = self.fasta ?? shards[0].parameters["fasta"] as? String, let track = folder.staged("relevance.bw") else {
-            throw PipelineError.data("'\(shards[0].folder)': the shards have no genome track and FASTA to find motifs in")
+    /// The genome for motifs on the joined track: `fasta`, or the one the shards' manifests name, readable.
+    private func motifGenome() throws -> String {
+        guard let fasta = self.fasta ?? shards[0].parameters["fasta"] as? String else {
+            throw PipelineError.data("'\(shards[0].folder)': the shards name no FASTA to find motifs in")
         }
         guard FileManager.default.isReadableFile(atPath: fasta) else {
             throw PipelineError.data("cannot read FASTA '\(fasta)', which the shards were run on: give it with --fasta")
+        }
+        return fasta
+    }
+
+    /// Motifs from the joined, staged genome track, as `RunJob` finds them for a run without arrays.
+    private func trackMotifs(_ motifs: MotifsJob, fasta: String, folder: OutputDirectory) throws -> TrackMotifsJob {
+        guard let track = folder.staged("relevance.bw") else {
+            throw PipelineError.data("'\(shards[0].folder)': the shards have no genome track to find motifs in")
         }
         var job = TrackMotifsJob(track: track, fasta: fasta, motifs: motifs)
         job.trackName = "relevance.bw"
@@ -191,8 +201,8 @@ public struct ShardMerge {
             while let line = try reader.next() {
                 defer { row += 1 }
                 guard row % outputs == 0 else { continue }
-                guard let window = try WindowsBED.parse(line, path: "\(path):\(reader.lineNumber)").first,
-                      let contig = contigs.index(of: window.contig) else {
+                let window = try WindowsBED.row(line[...], at: "\(path):\(reader.lineNumber)")
+                guard let contig = contigs.index(of: window.contig) else {
                     throw PipelineError.data("\(path):\(reader.lineNumber): no window on a contig of the tracks' index")
                 }
                 windows.append(.init(contig: contig, start: window.start, end: window.end, firstRow: windows.count * outputs))

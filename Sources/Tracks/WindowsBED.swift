@@ -23,15 +23,18 @@ extension WindowsBED {
 
     /// The rows of a `windows.bed` already read as `text` from `path` (named in errors).
     public static func parse(_ text: String, path: String) throws -> [Window] {
-        var rows: [Window] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count >= 6, let start = Int(fields[1]), let end = Int(fields[2]), start >= 0, end >= start,
-                  fields[5].count == 1, let strand = fields[5].first.flatMap(Strand.init(symbol:)) else {
-                throw TracksError("\(path):\(index + 1): not a windows.bed row (chrom, start, end, name, score, strand)")
-            }
-            rows.append(Window(contig: String(fields[0]), start: start, end: end, strand: strand, name: String(fields[3])))
+        try text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().filter { !$0.element.isEmpty }.map { index, line in
+            try row(line, at: "\(path):\(index + 1)")
         }
-        return rows
+    }
+
+    /// One `windows.bed` line; `location` (`file:line`) is named in the error.
+    public static func row(_ line: Substring, at location: String) throws -> Window {
+        let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+        guard fields.count >= 6, let start = Int(fields[1]), let end = Int(fields[2]), start >= 0, end >= start,
+              fields[5].count == 1, let strand = fields[5].first.flatMap(Strand.init(symbol:)) else {
+            throw TracksError("\(location): not a windows.bed row (chrom, start, end, name, score, strand)")
+        }
+        return Window(contig: String(fields[0]), start: start, end: end, strand: strand, name: String(fields[3]))
     }
 }
